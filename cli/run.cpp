@@ -1,0 +1,106 @@
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "analysis/results.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "models/fleet_model.h"
+#include "scenarios/scenario.h"
+#include "sim/engine.h"
+
+namespace po = boost::program_options;
+
+namespace edgetwin::cli {
+namespace {
+
+sim::EventListKind parse_event_list(const std::string& name) {
+  if (name == "ladder") return sim::EventListKind::kLadder;
+  if (name == "heap") return sim::EventListKind::kHeap;
+  throw BadInput{"--event-list: unknown event list '" + name + "'; valid: ladder, heap"};
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description options("edgetwin run [SCENARIO] [options]");
+  std::string output, until, event_list;
+  std::vector<std::string> sets;
+  std::uint64_t seed = 0;
+  int threads = 1;
+  options.add_options()
+      ("help,h", "show this help")
+      ("scenario", po::value<std::string>(), "scenario file (JSON); the bundled default if omitted")
+      ("output,o", po::value(&output)->default_value("results.h5"), "result file (HDF5)")
+      ("seed", po::value(&seed), "override the scenario's seed")
+      ("threads", po::value(&threads)->default_value(1), "worker threads (results do not depend on it)")
+      ("until", po::value(&until), "override the scenario's duration, e.g. 6h")
+      ("set", po::value(&sets)->composing(), "override a scenario value: path=value (repeatable)")
+      ("json", "print the summary as one JSON object on stdout")
+      ("event-list", po::value(&event_list)->default_value("ladder"), "future-event list: ladder or heap")
+      ("quiet,q", "print nothing but errors (and the --json summary)");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Runs a scenario and writes its results (layout: docs/results.md).\n\n"
+              << options << "\n";
+    return kExitOk;
+  }
+  if (threads < 1) throw BadInput{"--threads: expected a positive number, got " + std::to_string(threads)};
+  const sim::EventListKind list = parse_event_list(event_list);
+  if (vm.count("seed")) sets.push_back("/seed=" + std::to_string(seed));
+  if (vm.count("until")) sets.push_back("/duration=\"" + until + "\"");
+
+  const bool has_file = vm.count("scenario") != 0;
+  scenarios::LoadResult loaded = has_file
+      ? scenarios::load_scenario_file(vm["scenario"].as<std::string>(), sets)
+      : scenarios::load_default_scenario(sets);
+  if (!loaded.ok()) {
+    std::cerr << loaded.error_text();
+    return kExitBadInput;
+  }
+  const scenarios::Scenario& scenario = *loaded.scenario;
+  const bool quiet = vm.count("quiet") != 0;
+  if (threads > 1 && !quiet) {
+    std::cerr << "edgetwin run: the parallel engine is not built yet; running on 1 thread "
+                 "(results are the same for any thread count)\n";
+  }
+
+  models::FleetModel model(scenario.fleet);
+  sim::Engine engine(model.lp_count(), list);
+  ProgressBar progress(scenario.fleet.duration);
+  if (!quiet) progress.attach(engine);
+  model.start(engine);
+  const sim::RunStats stats = engine.run(model, scenario.fleet.duration);
+  progress.finish();
+  model.finish(engine.now());
+
+  analysis::RunInfo info;
+  info.version = version();
+  info.seed = scenario.fleet.seed;
+  info.threads = 1;
+  info.ranks = 1;
+  info.wall_seconds = stats.wall_seconds;
+  info.events = engine.events_handled();
+  info.end_time = engine.now();
+  info.event_list = sim::event_list_name(list);
+  const analysis::Summary summary = analysis::summarize(model, info);
+  analysis::write_results(output, scenario, model, info, summary);
+
+  if (vm.count("json")) {
+    std::cout << analysis::summary_json(summary) << "\n";
+  } else if (!quiet) {
+    std::cout << "scenario " << scenario.name << " (" << scenario.source << "), seed "
+              << scenario.fleet.seed << "\n"
+              << analysis::summary_text(summary) << "results written to " << output << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace edgetwin::cli
