@@ -3,6 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+MAKEFLAGS += --no-print-directory
 ifneq ($(CI),)
   CMAKE_FLAGS += -DEDGETWIN_WERROR=ON
 endif

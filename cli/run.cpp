@@ -83,6 +83,7 @@ int run_command(const std::vector<std::string>& args) {
 
   analysis::RunInfo info;
   info.version = version();
+  info.scenario = scenario.name;
   info.seed = scenario.fleet.seed;
   info.threads = 1;
   info.ranks = 1;

@@ -31,7 +31,7 @@ int validate_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (vm.count("schema")) {
-    std::cout << scenarios::json_schema() << "\n";
+    std::cout << scenarios::json_schema();
     return kExitOk;
   }
   if (!vm.count("scenario")) throw BadInput{"missing SCENARIO (see edgetwin validate --help)"};

@@ -1,0 +1,120 @@
+// The headline figures of a run (definitions in docs/results.md, "Summary").
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <stdexcept>
+
+#include "analysis/detail/stats.h"
+#include "analysis/results.h"
+
+namespace edgetwin::analysis {
+namespace {
+
+// Keys whose values are counts: printed as integers.
+bool is_count(const std::string& key) {
+  return key == "events" || key == "requests" || key == "arrivals" || key == "requests_in_flight";
+}
+
+bool is_latency(const std::string& key) {
+  return key.starts_with("latency_") && key.ends_with("_s");
+}
+
+}  // namespace
+
+double Summary::get(const std::string& key) const {
+  for (const auto& [k, v] : values) {
+    if (k == key) return v;
+  }
+  throw std::out_of_range("summary has no key '" + key + "'");
+}
+
+Summary summarize(const models::FleetModel& model, const RunInfo& info) {
+  const models::FleetConfig& config = model.config();
+  const models::DeviceStats& stats = model.device_stats();
+  const double sim_time_s = sim::to_seconds(info.end_time);
+  const double measured_s = sim::to_seconds(std::max<sim::Time>(info.end_time - config.warmup, 0));
+
+  std::vector<sim::Time> latencies = model.latencies_ns();
+  long double latency_sum = 0;
+  for (sim::Time t : latencies) latency_sum += static_cast<long double>(t);
+  const double n = static_cast<double>(latencies.size());
+  const double mean_ns = latencies.empty() ? 0.0 : static_cast<double>(latency_sum / n);
+  const sim::Time max_ns =
+      latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end());
+  const sim::Time p50 = detail::nearest_rank(latencies, 50);
+  const sim::Time p95 = detail::nearest_rank(latencies, 95);
+  const sim::Time p99 = detail::nearest_rank(latencies, 99);
+
+  double total_cores = 0.0;
+  for (const auto& device : config.devices) total_cores += config.types.at(device.type).cores;
+  const double busy =
+      std::accumulate(stats.busy_core_seconds.begin(), stats.busy_core_seconds.end(), 0.0);
+  const double in_flight = static_cast<double>(
+      std::accumulate(stats.in_system.begin(), stats.in_system.end(), std::uint64_t{0}));
+  const double capacity = total_cores * sim_time_s;
+
+  Summary s;
+  s.scenario = info.scenario;
+  s.seed = info.seed;
+  s.values = {
+      {"events", static_cast<double>(info.events)},
+      {"wall_s", info.wall_seconds},
+      {"sim_time_s", sim_time_s},
+      {"requests", n},
+      {"arrivals", static_cast<double>(model.arrivals())},
+      {"requests_in_flight", in_flight},
+      {"throughput_per_s", measured_s > 0 ? n / measured_s : 0.0},
+      {"latency_mean_s", mean_ns * 1e-9},
+      {"latency_p50_s", sim::to_seconds(p50)},
+      {"latency_p95_s", sim::to_seconds(p95)},
+      {"latency_p99_s", sim::to_seconds(p99)},
+      {"latency_max_s", sim::to_seconds(max_ns)},
+      {"utilisation_mean", capacity > 0 ? busy / capacity : 0.0},
+  };
+  return s;
+}
+
+std::string summary_json(const Summary& summary) {
+  nlohmann::ordered_json j;
+  j["scenario"] = summary.scenario;
+  j["seed"] = summary.seed;
+  for (const auto& [key, value] : summary.values) {
+    if (is_count(key) && value >= 0 && value < 0x1p53 && value == std::floor(value)) {
+      j[key] = static_cast<std::uint64_t>(value);
+    } else {
+      j[key] = value;  // nlohmann prints the shortest text that reads back to the same double
+    }
+  }
+  return j.dump();
+}
+
+std::string summary_text(const Summary& summary) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  char buffer[64];
+  for (const auto& [key, value] : summary.values) {
+    if (is_latency(key)) {
+      std::snprintf(buffer, sizeof buffer, "%.3f", value * 1e3);
+      lines.emplace_back(key.substr(0, key.size() - 2) + "_ms", buffer);
+    } else if (is_count(key)) {
+      std::snprintf(buffer, sizeof buffer, "%.0f", value);
+      lines.emplace_back(key, buffer);
+    } else {
+      std::snprintf(buffer, sizeof buffer, "%.6g", value);
+      lines.emplace_back(key, buffer);
+    }
+  }
+  std::size_t width = 0;
+  for (const auto& line : lines) width = std::max(width, line.first.size());
+  std::string text;
+  for (const auto& [key, value] : lines) {
+    text += key;
+    text.append(width + 2 - key.size(), ' ');
+    text += value;
+    text += '\n';
+  }
+  return text;
+}
+
+}  // namespace edgetwin::analysis

@@ -1,0 +1,205 @@
+// The HDF5 result file writer. The layout is documented in docs/results.md; keep the two in step.
+//
+// Reproducibility: object timestamps are off and the file-format bounds are pinned to 1.8, so two
+// runs with the same scenario and seed give byte-identical files apart from /@wall_seconds.
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "analysis/detail/h5.h"
+#include "analysis/results.h"
+
+namespace edgetwin::analysis {
+namespace {
+
+using detail::check;
+using detail::Handle;
+using detail::TableWriter;
+using detail::write_attribute;
+
+Handle create_group(hid_t parent, const std::string& name) {
+  Handle props = detail::untimed_group_props();
+  return check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, props.get(), H5P_DEFAULT),
+               "group " + name);
+}
+
+void write_root_attributes(hid_t file, const scenarios::Scenario& scenario, const RunInfo& info) {
+  write_attribute(file, "edgetwin_version", info.version);
+  write_attribute(file, "scenario_name", scenario.name);
+  write_attribute(file, "seed", info.seed);
+  write_attribute(file, "threads", std::int32_t{info.threads});
+  write_attribute(file, "ranks", std::int32_t{info.ranks});
+  write_attribute(file, "wall_seconds", info.wall_seconds);
+  write_attribute(file, "events", info.events);
+  write_attribute(file, "end_time_ns", std::int64_t{info.end_time});
+  write_attribute(file, "event_list", info.event_list);
+  write_attribute(file, "created_by", std::string("edgetwin run"));
+}
+
+void write_scenario_text(hid_t file, const std::string& json) {
+  const std::string what = "dataset /scenario";
+  Handle type = detail::string_type(json.size());
+  Handle space = check(H5Screate(H5S_SCALAR), what);
+  Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), what);
+  check(H5Pset_obj_track_times(dcpl.get(), false), what);
+  Handle dataset = check(
+      H5Dcreate2(file, "scenario", type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      what);
+  std::string padded = json;
+  padded.resize(std::max<std::size_t>(json.size(), 1), '\0');
+  check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()), what);
+}
+
+void write_sites(hid_t file, const models::FleetConfig& config) {
+  std::vector<std::string> name, kind;
+  for (const auto& s : config.sites) {
+    name.push_back(s.name);
+    kind.push_back(s.kind);
+  }
+  TableWriter table(config.sites.size());
+  table.add("name", name);
+  table.add("kind", kind);
+  table.write(file, "sites");
+}
+
+void write_workloads(hid_t file, const models::FleetConfig& config) {
+  std::vector<std::string> name, dispatch, service;
+  std::vector<double> rate, service_mean;
+  std::vector<std::uint32_t> sites;
+  for (const auto& w : config.workloads) {
+    name.push_back(w.name);
+    dispatch.push_back(models::dispatch_name(w.dispatch));
+    rate.push_back(w.rate_per_s);
+    service.push_back(w.service_s.kind_name());
+    service_mean.push_back(w.service_s.mean());
+    sites.push_back(static_cast<std::uint32_t>(w.sites.size()));
+  }
+  TableWriter table(config.workloads.size());
+  table.add("name", name);
+  table.add("dispatch", dispatch);
+  table.add("rate_per_s", rate);
+  table.add("service_distribution", service);
+  table.add("service_mean_s", service_mean);
+  table.add("sites", sites);
+  table.write(file, "workloads");
+}
+
+void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_time) {
+  const models::FleetConfig& config = model.config();
+  const models::DeviceStats& stats = model.device_stats();
+  const std::size_t n = config.devices.size();
+  const double sim_seconds = sim::to_seconds(end_time);
+  std::vector<std::uint32_t> id(n);
+  std::vector<std::string> name(n), type(n), site(n);
+  std::vector<std::int32_t> cores(n);
+  std::vector<double> speed(n), utilisation(n);
+  for (std::size_t d = 0; d < n; ++d) {
+    const auto& device = config.devices[d];
+    const auto& device_type = config.types.at(device.type);
+    id[d] = static_cast<std::uint32_t>(d);
+    name[d] = device.name;
+    type[d] = device_type.name;
+    site[d] = config.sites.at(device.site).name;
+    cores[d] = device_type.cores;
+    speed[d] = device_type.core_speed;
+    const double capacity = device_type.cores * sim_seconds;
+    utilisation[d] = capacity > 0 && d < stats.busy_core_seconds.size()
+                         ? stats.busy_core_seconds[d] / capacity
+                         : 0.0;
+  }
+  TableWriter table(n);
+  table.add("id", id);
+  table.add("name", name);
+  table.add("type", type);
+  table.add("site", site);
+  table.add("cores", cores);
+  table.add("core_speed", speed);
+  table.add("served", stats.served);
+  table.add("busy_core_seconds", stats.busy_core_seconds);
+  table.add("utilisation", utilisation);
+  table.add("in_system", stats.in_system);
+  table.write(file, "devices");
+}
+
+void write_timeseries(hid_t file, const models::FleetModel& model) {
+  Handle group = create_group(file, "timeseries");
+  for (const auto& series : model.timeseries()) {
+    if (series.name.empty() || series.name == "." || series.name.find('/') != std::string::npos) {
+      throw std::runtime_error("timeseries name '" + series.name + "' is not a valid HDF5 name");
+    }
+    TableWriter table(series.time_ns.size());
+    table.add("time_ns", series.time_ns);
+    table.add("value", series.value);
+    Handle dataset = table.write(group.get(), series.name);
+    write_attribute(dataset.get(), "unit", series.unit);
+  }
+}
+
+void write_requests(hid_t file, const models::FleetModel& model) {
+  Handle group = create_group(file, "events");
+  const models::RequestRecords& r = model.requests();
+  TableWriter table(r.size());
+  table.add("arrival_ns", r.arrival_ns);
+  table.add("start_ns", r.start_ns);
+  table.add("end_ns", r.end_ns);
+  table.add("device", r.device);
+  table.add("site", r.site);
+  table.add("workload", r.workload);
+  Handle dataset = table.write(group.get(), "requests");
+  const hid_t d = dataset.get();
+  write_attribute(d, "rows",
+                  std::string("one per recorded request (arrived at or after warmup, "
+                              "completed by the end), in completion order"));
+  write_attribute(d, "time_unit", std::string("ns since the start of the run"));
+  write_attribute(d, "device", std::string("row (= id) in /devices"));
+  write_attribute(d, "site", std::string("row in /sites (the site the request arrived at)"));
+  write_attribute(d, "workload", std::string("row in /workloads"));
+}
+
+void write_summary(hid_t file, const Summary& summary) {
+  Handle group = create_group(file, "summary");
+  for (const auto& [key, value] : summary.values) write_attribute(group.get(), key, value);
+}
+
+void write_file(const std::string& file_path, const scenarios::Scenario& scenario,
+                const models::FleetModel& model, const RunInfo& info, const Summary& summary) {
+  Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file properties");
+  check(H5Pset_obj_track_times(fcpl.get(), false), "file properties");
+  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file properties");
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "file properties");
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "file properties");
+  Handle file = check(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+                      "creating the file");
+  write_root_attributes(file.get(), scenario, info);
+  write_scenario_text(file.get(), scenario.resolved_json);
+  write_sites(file.get(), model.config());
+  write_workloads(file.get(), model.config());
+  write_devices(file.get(), model, info.end_time);
+  write_timeseries(file.get(), model);
+  write_requests(file.get(), model);
+  write_summary(file.get(), summary);
+  check(H5Fclose(file.release()), "closing the file");
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const scenarios::Scenario& scenario,
+                   const models::FleetModel& model, const RunInfo& info, const Summary& summary) {
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  // On failure the temporary file is removed, unless the name was taken by a directory (which
+  // makes the create fail, and is not ours to remove).
+  std::error_code ec;
+  const bool ours = !std::filesystem::is_directory(temp, ec);
+  try {
+    detail::Quiet quiet;
+    write_file(temp, scenario, model, info, summary);
+    std::filesystem::rename(temp, path);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    if (ours) std::filesystem::remove(temp, ignored);
+    throw std::runtime_error("cannot write results to " + path + ": " + e.what());
+  }
+}
+
+}  // namespace edgetwin::analysis

@@ -1,0 +1,296 @@
+#include "scenarios/detail/validate.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "scenarios/detail/names.h"
+#include "sim/units.h"
+
+namespace edgetwin::scenarios::detail {
+namespace {
+
+std::vector<std::string> keys_of(const ObjectSpec& spec) {
+  std::vector<std::string> keys;
+  for (const Field& f : spec.fields) keys.emplace_back(f.key);
+  return keys;
+}
+
+std::string join(const std::vector<const char*>& items, const char* sep) {
+  std::string s;
+  for (const char* i : items) s += (s.empty() ? "" : sep) + std::string(i);
+  return s;
+}
+
+// The value's range check, for numbers and durations (in seconds). Returns "" when in range.
+std::string range_problem(const Field& f, double v) {
+  if (v < f.min || (f.min_exclusive && v == f.min)) {
+    return f.min_exclusive ? "must be greater than " + number_text(f.min)
+                           : "must be at least " + number_text(f.min);
+  }
+  if (v > f.max) return "must be at most " + number_text(f.max);
+  return "";
+}
+
+class Walker {
+ public:
+  explicit Walker(Diagnostics& diag) : diag_(diag) {}
+
+  Json object(const Json& value, const ObjectSpec& spec, const std::string& path) {
+    Json out = Json::object();
+    for (const auto& [key, v] : value.items()) {
+      if (!spec.find(key)) {
+        diag_.add(path + "/" + pointer_escape(key),
+                  "unknown key '" + key + "';" + did_you_mean(key, keys_of(spec)) +
+                      " valid keys here: " + list_names(keys_of(spec), 99));
+      }
+    }
+    for (const Field& f : spec.fields) {
+      const std::string child = path + "/" + pointer_escape(f.key);
+      if (auto it = value.find(f.key); it != value.end()) {
+        out[f.key] = field(*it, f, child);
+      } else if (f.default_json) {
+        out[f.key] = field(Json::parse(f.default_json), f, child);
+      } else if (f.required) {
+        diag_.add(child, std::string("missing required key '") + f.key + "' (" + f.help + ")");
+      }
+    }
+    if (spec.discriminator) variants(out, spec, path);
+    return out;
+  }
+
+ private:
+  void expected(const Json& v, const Field& f, const std::string& path) {
+    diag_.add(path, "expected " + expected_text(f) + ", got " + describe(v));
+  }
+
+  Json field(const Json& v, const Field& f, const std::string& path) {
+    switch (f.kind) {
+      case Kind::kString:
+      case Kind::kName:
+        if (!v.is_string() || v.get_ref<const std::string&>().empty()) expected(v, f, path);
+        return v;
+      case Kind::kInteger:
+        // Below the minimum reads best as the kind ("expected a positive integer, got -5").
+        if (!v.is_number_integer() || v.get<double>() < f.min) {
+          expected(v, f, path);
+        } else if (auto p = range_problem(f, v.get<double>()); !p.empty()) {
+          diag_.add(path, p + ", got " + describe(v));
+        }
+        return v;
+      case Kind::kNumber:
+        if (!v.is_number()) {
+          expected(v, f, path);
+        } else if (auto p = range_problem(f, v.get<double>()); !p.empty()) {
+          diag_.add(path, p + ", got " + describe(v));
+        }
+        return v;
+      case Kind::kBool:
+        if (!v.is_boolean()) expected(v, f, path);
+        return v;
+      case Kind::kDuration:
+      case Kind::kSize:
+        unit_string(v, f, path);
+        return v;
+      case Kind::kChoice:
+        if (!v.is_string()) {
+          expected(v, f, path);
+        } else if (std::none_of(f.choices.begin(), f.choices.end(), [&](const char* c) {
+                     return v.get_ref<const std::string&>() == c;
+                   })) {
+          const std::string s = v.get<std::string>();
+          diag_.add(path, std::string("unknown ") + f.key + " '" + s + "';" +
+                              did_you_mean(s, {f.choices.begin(), f.choices.end()}) +
+                              " expected " + expected_text(f));
+        }
+        return v;
+      case Kind::kSelector:
+        selector(v, f, path);
+        return v;
+      case Kind::kStringMap:
+        if (!v.is_object()) {
+          expected(v, f, path);
+        } else {
+          for (const auto& [k, s] : v.items()) {
+            if (!s.is_string()) {
+              diag_.add(path + "/" + pointer_escape(k),
+                        "expected a string label value, got " + describe(s));
+            }
+          }
+        }
+        return v;
+      case Kind::kObject:
+        if (!v.is_object()) {
+          expected(v, f, path);
+          return v;
+        }
+        return object(v, *f.object, path);
+      case Kind::kList: {
+        if (!v.is_array()) {
+          expected(v, f, path);
+          return v;
+        }
+        if (v.size() < static_cast<std::size_t>(f.min_items)) {
+          diag_.add(path, "expected at least " + std::to_string(f.min_items) +
+                              (f.min_items == 1 ? " entry" : " entries") + " in '" + f.key +
+                              "', got an empty list");
+        }
+        Json out = Json::array();
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          const std::string child = path + "/" + std::to_string(i);
+          if (!v[i].is_object()) {
+            diag_.add(child, std::string("expected an object (") + f.object->help + "), got " +
+                                 describe(v[i]));
+            out.push_back(v[i]);
+          } else {
+            out.push_back(object(v[i], *f.object, child));
+          }
+        }
+        return out;
+      }
+      case Kind::kObjectMap: {
+        if (!v.is_object()) {
+          expected(v, f, path);
+          return v;
+        }
+        Json out = Json::object();
+        for (const auto& [k, item] : v.items()) {
+          const std::string child = path + "/" + pointer_escape(k);
+          if (!item.is_object()) {
+            diag_.add(child, "expected an object, got " + describe(item));
+            out[k] = item;
+          } else {
+            out[k] = object(item, *f.object, child);
+          }
+        }
+        return out;
+      }
+    }
+    return v;
+  }
+
+  void unit_string(const Json& v, const Field& f, const std::string& path) {
+    if (!v.is_string()) {
+      std::string hint;
+      if (v.is_number() && f.kind == Kind::kDuration) hint = " (write e.g. \"" + v.dump() + "s\")";
+      if (v.is_number() && f.kind == Kind::kSize) hint = " (write e.g. \"" + v.dump() + "B\")";
+      diag_.add(path, "expected " + expected_text(f) + ", got " + describe(v) + hint);
+      return;
+    }
+    const std::string& s = v.get_ref<const std::string&>();
+    double amount = 0;
+    if (f.kind == Kind::kDuration) {
+      const auto parsed = sim::parse_duration(s);
+      if (!parsed.ok()) return diag_.add(path, parsed.error);
+      amount = sim::to_seconds(parsed.value);
+    } else {
+      const auto parsed = sim::parse_size(s);
+      if (!parsed.ok()) return diag_.add(path, parsed.error);
+      amount = static_cast<double>(parsed.value);
+    }
+    if (auto p = range_problem(f, amount); !p.empty()) diag_.add(path, p + ", got \"" + s + "\"");
+  }
+
+  void selector(const Json& v, const Field& f, const std::string& path) {
+    auto ok_name = [](const Json& s) {
+      return s.is_string() && !s.get_ref<const std::string&>().empty();
+    };
+    if (v.is_array() && !v.empty()) {
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!ok_name(v[i])) {
+          diag_.add(path + "/" + std::to_string(i),
+                    "expected a site name or glob, got " + describe(v[i]));
+        }
+      }
+    } else if (!ok_name(v)) {
+      expected(v, f, path);
+    }
+  }
+
+  // Checks the keys of a discriminated object against its variant (e.g. uniform: low, high).
+  void variants(const Json& obj, const ObjectSpec& spec, const std::string& path) {
+    const auto d = obj.find(spec.discriminator);
+    if (d == obj.end() || !d->is_string()) return;
+    const auto variant = std::find_if(spec.variants.begin(), spec.variants.end(),
+                                      [&](const Variant& x) { return *d == x.when; });
+    if (variant == spec.variants.end()) return;  // reported as an unknown choice
+    const std::string name = variant->when;
+    std::vector<std::string> sets;
+    for (const auto& set : variant->key_sets) sets.push_back(join(set, " and "));
+    std::string takes;
+    for (std::size_t i = 0; i < sets.size(); ++i) takes += (i ? ", or " : "") + sets[i];
+    std::vector<int> given(variant->key_sets.size(), 0);
+    for (const auto& [key, v] : obj.items()) {
+      if (key == spec.discriminator) continue;
+      bool allowed = false;
+      for (std::size_t s = 0; s < variant->key_sets.size(); ++s) {
+        for (const char* k : variant->key_sets[s]) {
+          if (key == k) {
+            allowed = true;
+            ++given[s];
+          }
+        }
+      }
+      if (!allowed) {
+        diag_.add(path + "/" + pointer_escape(key),
+                  "'" + key + "' is not a parameter of " + name + " (it takes " + takes + ")");
+      }
+    }
+    const auto touched = std::count_if(given.begin(), given.end(), [](int g) { return g > 0; });
+    std::size_t complete = variant->key_sets.size();
+    for (std::size_t s = 0; s < given.size(); ++s) {
+      if (given[s] == static_cast<int>(variant->key_sets[s].size())) complete = s;
+    }
+    if (touched > 1) {
+      diag_.add(path, name + " takes " + takes + ", not keys of both");
+    } else if (complete == variant->key_sets.size()) {
+      diag_.add(path, name + " needs " + takes);
+    }
+  }
+
+  Diagnostics& diag_;
+};
+
+}  // namespace
+
+void Diagnostics::mark_override(std::string pointer, std::string text) {
+  overrides_.emplace_back(std::move(pointer), std::move(text));
+}
+
+void Diagnostics::add(const std::string& path, std::string message) {
+  for (const auto& [pointer, text] : overrides_) {
+    if (path == pointer || path.starts_with(pointer + "/")) {
+      errors_.push_back({path, 0, std::move(message) + " (from --set " + text + ")"});
+      return;
+    }
+  }
+  errors_.push_back({path, lines_ ? lines_->line_of(path) : 0, std::move(message)});
+}
+
+Json resolve_object(const Json& value, const ObjectSpec& spec, const std::string& path,
+                    Diagnostics& diag) {
+  return Walker(diag).object(value, spec, path);
+}
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::string describe(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::string: {
+      std::string s = v.dump();
+      if (s.size() > 40) s = s.substr(0, 37) + "...";
+      return "the string " + s;
+    }
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return v.empty() ? "an empty list" : "a list";
+    default:
+      return v.dump();
+  }
+}
+
+}  // namespace edgetwin::scenarios::detail

@@ -1,0 +1,171 @@
+// The edgetwin executable end to end: every example scenario runs and its result file reads back;
+// the same scenario and seed give identical result datasets.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "analysis/results.h"
+
+namespace edgetwin {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Command {
+  int exit_code;
+  std::string out;
+};
+
+// Runs the CLI with `args`, stdout captured, stderr to the test log.
+Command cli(const std::string& args) {
+  const std::string command = std::string(EDGETWIN_CLI) + " " + args;
+  FILE* pipe = popen(command.c_str(), "r");
+  EXPECT_NE(pipe, nullptr) << command;
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string work(const std::string& name) { return std::string(EDGETWIN_WORK_DIR) + "/" + name; }
+
+std::vector<fs::path> examples() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(EDGETWIN_EXAMPLES)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Every dataset and every attribute but the wall-clock time.
+void expect_same_results(const analysis::ResultFile& a, const analysis::ResultFile& b) {
+  EXPECT_EQ(a.scenario_json, b.scenario_json);
+  EXPECT_EQ(a.text_attributes, b.text_attributes);
+  auto numeric = [](analysis::ResultFile f) {
+    f.numeric_attributes.erase("wall_seconds");
+    return f.numeric_attributes;
+  };
+  EXPECT_EQ(numeric(a), numeric(b));
+  auto summary = [](std::map<std::string, double> s) {
+    s.erase("wall_s");
+    return s;
+  };
+  EXPECT_EQ(summary(a.summary), summary(b.summary));
+  auto same_table = [](const analysis::Table& x, const analysis::Table& y, const std::string& what) {
+    EXPECT_EQ(x.rows, y.rows) << what;
+    EXPECT_EQ(x.column_names, y.column_names) << what;
+    EXPECT_EQ(x.numeric, y.numeric) << what;
+    EXPECT_EQ(x.integer, y.integer) << what;
+    EXPECT_EQ(x.text, y.text) << what;
+  };
+  same_table(a.devices, b.devices, "/devices");
+  ASSERT_EQ(a.timeseries.size(), b.timeseries.size());
+  for (const auto& [name, table] : a.timeseries) same_table(table, b.timeseries.at(name), name);
+  ASSERT_EQ(a.events.size(), b.events.size());
+  for (const auto& [name, table] : a.events) same_table(table, b.events.at(name), name);
+}
+
+TEST(EndToEnd, EveryExampleScenarioRunsAndItsResultFileReadsBack) {
+  const auto files = examples();
+  ASSERT_GE(files.size(), 3u);
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    const std::string out = work(file.stem().string() + ".h5");
+    fs::remove(out);
+    const Command c = cli("run " + file.string() + " -o " + out + " --json");
+    ASSERT_EQ(c.exit_code, 0) << c.out;
+    ASSERT_TRUE(fs::exists(out));
+    const analysis::ResultFile r = analysis::read_results(out);
+    // The --json summary on stdout is the /summary group of the file.
+    EXPECT_NE(c.out.find("\"requests\":"), std::string::npos);
+    EXPECT_NE(c.out.find("\"latency_p99_s\":"), std::string::npos);
+    EXPECT_GT(r.summary.at("requests"), 0.0);
+    EXPECT_GT(r.summary.at("events"), 0.0);
+    EXPECT_EQ(r.summary.at("events"), r.numeric_attributes.at("events"));
+    EXPECT_LE(r.summary.at("latency_p50_s"), r.summary.at("latency_p95_s"));
+    EXPECT_LE(r.summary.at("latency_p95_s"), r.summary.at("latency_p99_s"));
+    EXPECT_GT(r.devices.rows, 0u);
+    EXPECT_FALSE(r.scenario_json.empty());
+    EXPECT_FALSE(r.timeseries.empty());
+    EXPECT_EQ(r.text_attributes.at("created_by"), "edgetwin run");
+    // One row per recorded request, unless the scenario turned request rows off.
+    const auto& requests = r.events.at("requests");
+    const bool rows_on = r.scenario_json.find("\"request_events\": false") == std::string::npos;
+    EXPECT_EQ(static_cast<double>(requests.rows), rows_on ? r.summary.at("requests") : 0.0);
+    fs::remove(out);
+  }
+}
+
+TEST(EndToEnd, TheSameScenarioAndSeedGiveIdenticalResultDatasets) {
+  const std::string a = work("det-a.h5"), b = work("det-b.h5"), c = work("det-c.h5");
+  const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
+  ASSERT_EQ(cli("run " + scenario + " -q -o " + a + " --seed 7").exit_code, 0);
+  ASSERT_EQ(cli("run " + scenario + " -q -o " + b + " --seed 7").exit_code, 0);
+  // Another event list and another thread count must not change a single value.
+  ASSERT_EQ(cli("run " + scenario + " -q -o " + c + " --seed 7 --event-list heap --threads 2").exit_code, 0);
+  const auto ra = analysis::read_results(a), rb = analysis::read_results(b),
+             rc = analysis::read_results(c);
+  expect_same_results(ra, rb);
+  // threads and event_list are recorded as run facts; everything the model produced is equal.
+  auto strip = [](analysis::ResultFile f) {
+    f.text_attributes.erase("event_list");
+    f.numeric_attributes.erase("threads");
+    return f;
+  };
+  expect_same_results(strip(ra), strip(rc));
+  // A different seed gives different requests.
+  const std::string d = work("det-d.h5");
+  ASSERT_EQ(cli("run " + scenario + " -q -o " + d + " --seed 8").exit_code, 0);
+  EXPECT_NE(analysis::read_results(d).summary.at("latency_mean_s"), ra.summary.at("latency_mean_s"));
+  for (const auto& f : {a, b, c, d}) fs::remove(f);
+}
+
+TEST(EndToEnd, RunWithoutAScenarioRunsTheBundledDefault) {
+  const std::string out = work("bundled.h5");
+  const Command c = cli("run -q -o " + out + " --json");
+  ASSERT_EQ(c.exit_code, 0);
+  EXPECT_EQ(c.out.front(), '{');
+  EXPECT_EQ(std::count(c.out.begin(), c.out.end(), '\n'), 1);  // one JSON object, one line
+  fs::remove(out);
+}
+
+TEST(EndToEnd, EveryCommandHasHelpAndUnknownCommandsExitTwo) {
+  for (const char* command : {"run", "validate", "bench"}) {
+    const Command c = cli(std::string(command) + " --help");
+    EXPECT_EQ(c.exit_code, 0) << command;
+    EXPECT_NE(c.out.find("--help"), std::string::npos) << command;
+  }
+  EXPECT_EQ(cli("frobnicate 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(cli("run --no-such-option 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(cli("bench teleport 2>/dev/null").exit_code, 2);
+}
+
+TEST(EndToEnd, BenchEnginePrintsEventsPerSecondAsJson) {
+  const Command c = cli("bench engine --pending 1000 --events 200000 --json");
+  ASSERT_EQ(c.exit_code, 0);
+  EXPECT_EQ(c.out.rfind("{", 0), 0u);
+  EXPECT_NE(c.out.find("\"events_per_s\":"), std::string::npos);
+  EXPECT_NE(c.out.find("\"events\":200000"), std::string::npos);
+}
+
+TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
+  const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
+  const Command printed = cli("validate " + scenario + " --print");
+  ASSERT_EQ(printed.exit_code, 0);
+  EXPECT_NE(printed.out.find("\"sample_interval\""), std::string::npos);  // a default, filled in
+  const Command schema = cli("validate --schema");
+  ASSERT_EQ(schema.exit_code, 0);
+  EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace edgetwin
