@@ -7,6 +7,22 @@
 #include <string>
 
 namespace edgetwin::cli {
+namespace {
+
+// "1d 02:03:04" / "02:03:04": fixed width while it counts, unlike format_duration.
+std::string clock(sim::Time t) {
+  const long long s = t / sim::kSecond;
+  char buf[48];
+  if (s >= 86400) {
+    std::snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", s / 86400, s / 3600 % 24,
+                  s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  }
+  return buf;
+}
+
+}  // namespace
 
 ProgressBar::ProgressBar(sim::Time until) : until_(until), enabled_(isatty(STDERR_FILENO) == 1) {}
 
@@ -23,9 +39,9 @@ void ProgressBar::draw(const sim::Progress& p) {
   bar.resize(static_cast<std::size_t>(width), ' ');
   const double rate = p.wall_seconds > 0 ? double(p.events) / p.wall_seconds : 0.0;
   const double eta = fraction > 0 ? p.wall_seconds * (1.0 - fraction) / fraction : 0.0;
-  std::fprintf(stderr, "\r[%s] %3.0f%%  sim %s / %s  %.2f M events/s  ETA %.0fs   ", bar.c_str(),
-               100.0 * fraction, sim::format_duration(p.now - p.now % sim::kSecond).c_str(),
-               sim::format_duration(until_).c_str(), rate / 1e6, eta);
+  std::fprintf(stderr, "\r[%s] %3.0f%%  sim %s / %s  %.2f M events/s  ETA %s   ", bar.c_str(),
+               100.0 * fraction, clock(p.now).c_str(), clock(until_).c_str(), rate / 1e6,
+               clock(sim::from_seconds(eta)).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }
