@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "sim/engine.h"
 #include "sim/hold_model.h"
 
@@ -17,14 +18,7 @@ namespace {
 
 int bench_engine(const po::variables_map& vm, std::uint64_t pending, std::uint64_t events,
                  const std::string& list_name) {
-  sim::EventListKind list;
-  if (list_name == "ladder") {
-    list = sim::EventListKind::kLadder;
-  } else if (list_name == "heap") {
-    list = sim::EventListKind::kHeap;
-  } else {
-    throw BadInput{"--event-list: unknown event list '" + list_name + "'; valid: ladder, heap"};
-  }
+  const sim::EventListKind list = parse_event_list(list_name);
   if (pending == 0) throw BadInput{"--pending: expected a positive number"};
   sim::HoldModel model(1, sim::kMillisecond);
   sim::Engine engine(1, list);
@@ -59,11 +53,7 @@ int bench_command(const std::vector<std::string>& args) {
       ("events", po::value(&events)->default_value(events), "events to handle (after a warm-up)")
       ("event-list", po::value(&list)->default_value("ladder"), "ladder or heap")
       ("json", "print one JSON object: {\"events_per_s\": ...}");
-  po::positional_options_description positional;
-  positional.add("what", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
                  "one more at now + Exp(1ms)) on the sequential engine.\n\n"

@@ -7,6 +7,7 @@
 
 #include "analysis/results.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "cli/progress.h"
 #include "models/fleet_model.h"
 #include "scenarios/scenario.h"
@@ -15,15 +16,6 @@
 namespace po = boost::program_options;
 
 namespace edgetwin::cli {
-namespace {
-
-sim::EventListKind parse_event_list(const std::string& name) {
-  if (name == "ladder") return sim::EventListKind::kLadder;
-  if (name == "heap") return sim::EventListKind::kHeap;
-  throw BadInput{"--event-list: unknown event list '" + name + "'; valid: ladder, heap"};
-}
-
-}  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("edgetwin run [SCENARIO] [options]");
@@ -42,11 +34,7 @@ int run_command(const std::vector<std::string>& args) {
       ("json", "print the summary as one JSON object on stdout")
       ("event-list", po::value(&event_list)->default_value("ladder"), "future-event list: ladder or heap")
       ("quiet,q", "print nothing but errors (and the --json summary)");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, options, "scenario");
   if (vm.count("help")) {
     std::cout << "Runs a scenario and writes its results (layout: docs/results.md).\n\n"
               << options << "\n";

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "scenarios/scenario.h"
 
 namespace po = boost::program_options;
@@ -20,11 +21,7 @@ int validate_command(const std::vector<std::string>& args) {
       ("print", "print the resolved scenario (every default filled in)")
       ("set", po::value(&sets)->composing(), "override a scenario value: path=value (repeatable)")
       ("schema", "print the JSON Schema of the scenario format and exit");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
-  po::notify(vm);
+  const po::variables_map vm = parse_options(args, options, "scenario");
   if (vm.count("help")) {
     std::cout << "Parses and checks a scenario, reporting every problem at once.\n\n"
               << options << "\n";
