@@ -40,7 +40,10 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info);
 std::string summary_json(const Summary& summary);  // one JSON object, one line
 std::string summary_text(const Summary& summary);  // aligned "key  value" lines for people
 
-// Writes the whole result file to "PATH.tmp-<pid>" and renames it to PATH when complete.
+// The temporary name write_results() uses for PATH: "PATH.tmp-<pid>".
+std::string temp_path(const std::string& path);
+
+// Writes the whole result file to temp_path(PATH), flushes it to disk and renames it to PATH.
 // Throws std::runtime_error (naming the path) on failure, leaving any previous PATH untouched.
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::FleetModel& model, const RunInfo& info, const Summary& summary);

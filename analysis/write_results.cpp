@@ -2,6 +2,7 @@
 //
 // Reproducibility: object timestamps are off and the file-format bounds are pinned to 1.8, so two
 // runs with the same scenario and seed give byte-identical files apart from /@wall_seconds.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -182,11 +183,23 @@ void write_file(const std::string& file_path, const scenarios::Scenario& scenari
   check(H5Fclose(file.release()), "closing the file");
 }
 
+// Flushes a file (or directory) to stable storage, so a rename cannot outlive its content.
+void sync_path(const std::string& p, int flags) {
+  const int fd = ::open(p.c_str(), flags);
+  if (fd < 0) return;  // best effort: e.g. directories that cannot be opened
+  ::fsync(fd);
+  ::close(fd);
+}
+
 }  // namespace
+
+std::string temp_path(const std::string& path) {
+  return path + ".tmp-" + std::to_string(::getpid());
+}
 
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::FleetModel& model, const RunInfo& info, const Summary& summary) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const std::string temp = temp_path(path);
   // On failure the temporary file is removed, unless the name was taken by a directory (which
   // makes the create fail, and is not ours to remove).
   std::error_code ec;
@@ -194,7 +207,10 @@ void write_results(const std::string& path, const scenarios::Scenario& scenario,
   try {
     detail::Quiet quiet;
     write_file(temp, scenario, model, info, summary);
+    sync_path(temp, O_RDONLY);
     std::filesystem::rename(temp, path);
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    sync_path(parent.empty() ? "." : parent.string(), O_RDONLY | O_DIRECTORY);
   } catch (const std::exception& e) {
     std::error_code ignored;
     if (ours) std::filesystem::remove(temp, ignored);

@@ -1,4 +1,9 @@
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,6 +21,42 @@
 namespace po = boost::program_options;
 
 namespace edgetwin::cli {
+namespace {
+
+// The temporary result file being written, removed by the signal handler if the user interrupts
+// the write. A fixed buffer: the handler may only use async-signal-safe calls.
+char g_temp_path[4096] = "";
+
+extern "C" void remove_temp_and_exit(int signal) {
+  if (g_temp_path[0] != '\0') ::unlink(g_temp_path);
+  ::_exit(128 + signal);
+}
+
+// Bad output paths are bad input, found before the run rather than after it.
+void check_output_path(const std::string& output) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(output).parent_path();
+  const fs::path dir = parent.empty() ? fs::path(".") : parent;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw BadInput{"-o " + output + ": directory " + dir.string() + " does not exist"};
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw BadInput{"-o " + output + ": directory " + dir.string() + " is not writable"};
+  }
+  if (fs::is_directory(output, ec)) throw BadInput{"-o " + output + ": is a directory"};
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("edgetwin run [SCENARIO] [options]");
@@ -43,7 +84,8 @@ int run_command(const std::vector<std::string>& args) {
   if (threads < 1) throw BadInput{"--threads: expected a positive number, got " + std::to_string(threads)};
   const sim::EventListKind list = parse_event_list(event_list);
   if (vm.count("seed")) sets.push_back("/seed=" + std::to_string(seed));
-  if (vm.count("until")) sets.push_back("/duration=\"" + until + "\"");
+  if (vm.count("until")) sets.push_back("/duration=" + json_string(until));
+  check_output_path(output);
 
   const bool has_file = vm.count("scenario") != 0;
   scenarios::LoadResult loaded = has_file
@@ -80,7 +122,14 @@ int run_command(const std::vector<std::string>& args) {
   info.end_time = engine.now();
   info.event_list = sim::event_list_name(list);
   const analysis::Summary summary = analysis::summarize(model, info);
+  const std::string temp = analysis::temp_path(output);
+  if (temp.size() < sizeof g_temp_path) {
+    std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+    std::signal(SIGINT, remove_temp_and_exit);
+    std::signal(SIGTERM, remove_temp_and_exit);
+  }
   analysis::write_results(output, scenario, model, info, summary);
+  g_temp_path[0] = '\0';
 
   if (vm.count("json")) {
     std::cout << analysis::summary_json(summary) << "\n";

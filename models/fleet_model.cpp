@@ -74,7 +74,8 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
     }
   }
   if (config_.max_requests > 0) expected = std::min(expected, double(config_.max_requests));
-  const auto reserve = static_cast<std::size_t>(std::min(expected * 1.05 + 16.0, 64e6));
+  // A first guess only: vectors grow as needed, so a wrong estimate costs no more than a copy.
+  const auto reserve = static_cast<std::size_t>(std::min(expected * 1.05 + 16.0, 4e6));
   latencies_.reserve(reserve);
   if (config_.record_requests) {
     for (auto* v : {&records_.arrival_ns, &records_.start_ns, &records_.end_ns}) v->reserve(reserve);
@@ -156,7 +157,8 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   ++in_system_;
   engine.schedule(event.target, device, now, kRequest, slot);
 
-  const sim::Time next = now + sim::from_seconds(src.arrivals.exponential(src.mean_interarrival_s));
+  const sim::Time next = sim::add_saturating(
+      now, sim::from_seconds(src.arrivals.exponential(src.mean_interarrival_s)));
   if (next <= config_.duration) engine.schedule(event.target, event.target, next, kArrival, index);
 }
 
@@ -188,7 +190,7 @@ void FleetModel::begin_service(std::uint32_t device, std::uint32_t slot, sim::Ti
   Request& r = requests_[slot];
   r.start = now;
   const sim::Time service = sim::from_seconds(r.work_s / speed_[device]);
-  engine.schedule(device, device, now + service, kDeparture, slot);
+  engine.schedule(device, device, sim::add_saturating(now, service), kDeparture, slot);
 }
 
 void FleetModel::on_departure(const sim::Event& event, sim::Engine& engine) {
@@ -234,7 +236,7 @@ void FleetModel::on_sample(sim::Engine& engine) {
     series_[i].time_ns.push_back(now);
     series_[i].value.push_back(values[i]);
   }
-  const sim::Time next = now + config_.sample_interval;
+  const sim::Time next = sim::add_saturating(now, config_.sample_interval);
   if (next <= config_.duration) engine.schedule(sampler_lp_, sampler_lp_, next, kSample);
 }
 

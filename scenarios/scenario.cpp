@@ -4,6 +4,7 @@
 #include "scenarios/scenario.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "scenarios/detail/embedded.h"
 #include "scenarios/detail/names.h"
 #include "scenarios/detail/validate.h"
+#include "sim/event.h"
 
 namespace edgetwin::scenarios {
 namespace {
@@ -160,13 +162,14 @@ class Builder {
     expand_sites();
     expand_fleet();
     check_workloads();
+    if (diag_.count() == 0) check_scale();
     if (diag_.count() == 0) build(out);
   }
 
  private:
   struct SiteInfo {
     std::string name, kind, path;
-    std::uint32_t devices = 0;
+    std::uint64_t devices = 0;
     bool maybe_devices = false;  // an invalid fleet entry may have meant to put devices here
   };
   struct TypeInfo {
@@ -178,9 +181,55 @@ class Builder {
     std::vector<std::uint32_t> sites;
   };
 
+  // Runs the engine cannot hold, or that would not end in any reasonable time, are refused
+  // before anything is built: logical processes (devices + arrival sources + 1) must fit the
+  // event key; expected events (3 per request plus samples) at most kMaxEvents.
+  static constexpr double kMaxEvents = 1e11;  // about 1.5 h at 20 M events/s
+  void check_scale() {
+    std::uint64_t devices = 0, sources = 0;
+    for (const SiteInfo& site : sites_) devices += site.devices;
+    double requests = 0.0;
+    const double seconds = sim::to_seconds(*duration_of(r_["duration"]));
+    const Json& workloads = r_["workloads"];
+    for (std::size_t i = 0; i < workloads.size(); ++i) {
+      sources += workload_sites_[i].size();
+      requests += workloads[i]["arrivals"]["poisson_per_s"].get<double>() *
+                  static_cast<double>(workload_sites_[i].size()) * seconds;
+    }
+    const std::uint64_t lps = devices + sources + 1;
+    if (lps > sim::kMaxLps) {
+      diag_.add("/fleet", "the fleet has " + std::to_string(devices) + " devices and " +
+                              std::to_string(sources) + " arrival sources; at most " +
+                              std::to_string(sim::kMaxLps - 1) + " in all can be simulated");
+    }
+    const double max_requests = r_["max_requests"].get<double>();
+    if (max_requests > 0) requests = std::min(requests, max_requests * 1.5);
+    const sim::Time interval = *duration_of(r_["output"]["sample_interval"]);
+    const double samples =
+        interval > 0 ? static_cast<double>(*duration_of(r_["duration"]) / interval) : 0.0;
+    if (samples > 1e8) {
+      diag_.add("/output/sample_interval",
+                "sampling every " + r_["output"]["sample_interval"].get<std::string>() + " for " +
+                    r_["duration"].get<std::string>() + " takes " + std::to_string(samples) +
+                    " samples per series (at most 1e8); sample less often");
+    }
+    if (3.0 * requests > kMaxEvents) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    "the workloads would offer about %.3g requests (%.3g events; at most %.0e): "
+                    "lower the rates or the duration, or set max_requests",
+                    requests, 3.0 * requests, kMaxEvents);
+      diag_.add("/workloads", buf);
+    }
+  }
+
   void check_times() {
     auto duration = duration_of(r_["duration"]);
     auto warmup = duration_of(r_["warmup"]);
+    if (duration && *duration > 100 * 365 * sim::kDay) {
+      diag_.add("/duration", "duration " + r_["duration"].get<std::string>() +
+                                 " is longer than 100 years; runs are limited to that");
+    }
     if (duration && warmup && *warmup >= *duration) {
       diag_.add("/warmup", "warmup (" + r_["warmup"].get<std::string>() +
                                ") must be shorter than duration (" +
@@ -410,7 +459,7 @@ class Builder {
                               "; give one entry a different 'name'");
           break;
         }
-        sites_[s].devices += static_cast<std::uint32_t>(count->get<std::uint64_t>());
+        sites_[s].devices += count->get<std::uint64_t>();
       }
     }
   }
@@ -574,13 +623,50 @@ std::string LoadResult::error_text() const {
   return s;
 }
 
+// Deeper documents are refused before parsing: no scenario needs them, and recursive walkers
+// (ours and the JSON library's) would exhaust the stack.
+constexpr int kMaxDepth = 64;
+
+// The byte offset where nesting first exceeds kMaxDepth, if it does.
+std::optional<std::size_t> too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return i;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 LoadResult load_scenario_text(std::string_view text, std::string_view source,
                               const std::vector<std::string>& overrides) {
   LoadResult result;
   result.source = std::string(source);
+  if (auto deep = too_deep(text)) {
+    int line = 0, column = 0;
+    detail::line_column(text, *deep, line, column);
+    result.errors.push_back({"", line, "JSON nested deeper than " + std::to_string(kMaxDepth) +
+                                           " levels at line " + std::to_string(line) +
+                                           ", column " + std::to_string(column)});
+    return result;
+  }
   Json doc;
   try {
     doc = Json::parse(text);
+  } catch (const Json::out_of_range& e) {  // e.g. a number beyond double's range
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) what = what.substr(bracket + 2);
+    result.errors.push_back({"", 0, "invalid JSON: " + what});
+    return result;
   } catch (const Json::parse_error& e) {
     int line = 0, column = 0;
     detail::line_column(text, e.byte > 0 ? e.byte - 1 : 0, line, column);

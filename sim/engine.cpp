@@ -14,6 +14,13 @@ Engine::Engine(std::uint32_t lp_count, EventListKind list) : list_kind_(list), s
   }
 }
 
+void Engine::throw_in_the_past(LpId source, LpId target, Time at, std::uint16_t kind) const {
+  throw std::logic_error("engine: LP " + std::to_string(source) + " scheduled an event of kind " +
+                         std::to_string(kind) + " for LP " + std::to_string(target) + " at " +
+                         std::to_string(at) + " ns, before the current time " +
+                         std::to_string(now_) + " ns (event " + std::to_string(events_) + ")");
+}
+
 void Engine::set_progress(std::function<void(const Progress&)> sink, std::uint64_t every_events) {
   progress_ = std::move(sink);
   std::uint64_t p = 1;

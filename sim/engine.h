@@ -40,9 +40,11 @@ class Engine {
   explicit Engine(std::uint32_t lp_count, EventListKind list = EventListKind::kLadder);
 
   // Schedules an event at absolute time `at` for `target`, on behalf of `source` (whose sequence
-  // number makes the tie-break key). REQUIRES: at >= now().
+  // number makes the tie-break key). Throws std::logic_error, naming the LPs and times, when `at`
+  // precedes now(): a model bug, which would otherwise silently reorder time.
   void schedule(LpId source, LpId target, Time at, std::uint16_t kind, std::uint64_t payload = 0,
                 std::uint16_t aux = 0) {
+    if (at < now_) [[unlikely]] throw_in_the_past(source, target, at, kind);
     Event e{at, make_key(source, seq_[source]++), target, kind, aux, payload};
     if (list_kind_ == EventListKind::kHeap) {
       heap_.push(e);
@@ -78,6 +80,7 @@ class Engine {
   std::uint64_t fingerprint() const { return fingerprint_; }
 
  private:
+  [[noreturn]] void throw_in_the_past(LpId source, LpId target, Time at, std::uint16_t kind) const;
   template <class List>
   RunStats loop(List& list, Model& model, std::uint64_t max_events, Time until);
 

@@ -97,17 +97,21 @@ LadderEventList::Rung& LadderEventList::open_rung(Time start, Time width, std::s
 }
 
 void LadderEventList::top_to_rung() {
-  const auto n = static_cast<Time>(top_.size());
-  const Time span = top_max_ - top_min_ + 1;
-  const Time width = std::max<Time>(1, (span + n - 1) / n);
-  const auto count = static_cast<std::size_t>((top_max_ - top_min_) / width + 1);
+  // In unsigned arithmetic: the span of pending times may be the whole range of Time.
+  const auto n = static_cast<std::uint64_t>(top_.size());
+  const auto spread = static_cast<std::uint64_t>(top_max_) - static_cast<std::uint64_t>(top_min_);
+  const std::uint64_t width_u = std::max<std::uint64_t>(1, spread / n + 1);  // n * width > spread
+  const auto width = static_cast<Time>(width_u);
+  const auto count = static_cast<std::size_t>(spread / width_u + 1);
   Rung& rung = open_rung(top_min_, width, count);
   for (const Event& e : top_) {
     rung.buckets[static_cast<std::size_t>((e.time - rung.start) / width)].push_back(e);
   }
   rung.events = top_.size();
   top_.clear();
-  top_start_ = rung.start + static_cast<Time>(count) * width;
+  // The rung's end; saturated, in which case events at kTimeMax wait in top_ for the next epoch.
+  const std::uint64_t end = static_cast<std::uint64_t>(rung.start) + count * width_u;
+  top_start_ = end > static_cast<std::uint64_t>(kTimeMax) ? kTimeMax : static_cast<Time>(end);
   top_min_ = kTimeMax;
   top_max_ = 0;
 }

@@ -10,7 +10,8 @@
 //   LadderEventList  O(1) amortised       O(1) amortised (*)      32 B/event + bucket headers
 // (*) Tang, Goh & Thng, "Ladder queue: an O(1) priority queue structure for large-scale discrete
 //     event simulation", ACM TOMACS 15(3), 2005. Degrades to O(log n) per event when many events
-//     share one timestamp (they are sorted in one bucket). The heap is faster below ~10^4 pending
+//     share one timestamp (they are sorted in one bucket). Events at exactly kTimeMax (saturated
+//     times, beyond any run's horizon) may leave in another key order than the heap's. The heap is faster below ~10^4 pending
 //     events; the ladder wins from ~10^5 (bench/RESULTS.md).
 #pragma once
 

@@ -38,7 +38,8 @@ bool read_decimal(std::string_view& s, Decimal& out) {
     }
     if (!is_digit(c)) break;
     any = true;
-    if (out.mantissa > static_cast<u128>(1) << 100) return false;
+    // Nanoseconds and bytes need at most 18 decimals; more could only overflow 10^scale.
+    if (out.mantissa > static_cast<u128>(1) << 100 || (dot && out.scale >= 18)) return false;
     out.mantissa = out.mantissa * 10 + static_cast<unsigned>(c - '0');
     if (dot) ++out.scale;
   }
@@ -126,7 +127,14 @@ bool split_number(std::string_view text, Decimal& number, std::string_view& unit
 
 }  // namespace
 
-Time from_seconds(double seconds) { return static_cast<Time>(std::llround(seconds * 1e9)); }
+Time from_seconds(double seconds) {
+  // Saturates: a draw from a heavy-tailed distribution may exceed any representable time.
+  constexpr double kLimit = 9.2e18;
+  const double ns = seconds * 1e9;
+  if (!(ns < kLimit)) return ns != ns ? 0 : kTimeMax;  // NaN -> 0, too large -> kTimeMax
+  if (!(ns > -kLimit)) return -kTimeMax;
+  return static_cast<Time>(std::llround(ns));
+}
 
 Parsed<Time> parse_duration(std::string_view text) {
   Parsed<Time> result;
@@ -261,6 +269,7 @@ std::string exact_decimal(std::int64_t value, std::int64_t unit, int max_digits)
 
 std::string format_duration(Time t) {
   if (t == 0) return "0s";
+  if (t == std::numeric_limits<Time>::min()) return "-" + format_duration(kTimeMax);  // ~1 ns off
   std::string sign = t < 0 ? "-" : "";
   if (t < 0) t = -t;
   // Whole weeks, days, hours, minutes or seconds first; then exact decimals of s, ms, us.

@@ -25,8 +25,10 @@ inline constexpr Time kWeek = 7 * kDay;
 inline constexpr Time kTimeMax = std::numeric_limits<Time>::max();
 
 constexpr double to_seconds(Time t) { return static_cast<double>(t) * 1e-9; }
-// Rounds to the nearest nanosecond. REQUIRES: |seconds| < 9.2e9 (about 292 years).
+// Rounds to the nearest nanosecond; saturates at +-kTimeMax beyond about 292 years (NaN gives 0).
 Time from_seconds(double seconds);
+// a + b, saturating at kTimeMax. REQUIRES: a, b >= 0.
+constexpr Time add_saturating(Time a, Time b) { return b > kTimeMax - a ? kTimeMax : a + b; }
 
 // The outcome of parsing a unit string: a value, or a message saying what is wrong with the
 // string (without saying where it came from: the caller adds the JSON path).

@@ -93,6 +93,28 @@ TYPED_TEST(EventListTest, MatchesAReferenceQueueUnderMixedWorkloads) {
   }
 }
 
+// Regression: the ladder's bucket width overflowed when pending times spanned the whole range.
+TYPED_TEST(EventListTest, TimesSpanningTheWholeRangeComeOutInOrder) {
+  TypeParam list;
+  Reference ref;
+  const Time times[] = {0, kTimeMax - 1, kTimeMax / 2, 1, kTimeMax - 2, 12345, kTimeMax / 3};
+  std::uint64_t seq = 0;
+  for (int round = 0; round < 30; ++round) {
+    for (Time t : times) {
+      const Event e{t, make_key(0, seq++), 0, 0, 0, 0};
+      list.push(e);
+      ref.push(e);
+    }
+  }
+  while (!ref.empty()) {
+    ASSERT_EQ(list.top().time, ref.top().time);
+    ASSERT_EQ(list.top().key, ref.top().key);
+    list.pop();
+    ref.pop();
+  }
+  EXPECT_TRUE(list.empty());
+}
+
 TYPED_TEST(EventListTest, HoldsAMillionEventsWithoutLosingAny) {
   TypeParam list;
   RandomStream rng(3, 0, 0);
