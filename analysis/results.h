@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/fleet_model.h"
+#include "models/network_activity.h"
 #include "scenarios/scenario.h"
 
 namespace edgetwin::analysis {
@@ -37,6 +38,11 @@ struct Summary {
 };
 
 Summary summarize(const models::FleetModel& model, const RunInfo& info);
+// The summary of a whole run: the request figures, then, with a network, its figures (keys in
+// docs/results.md): network_bytes, transfers, transfers_delivered, transfers_failed,
+// transfer_time_p50_s/p95_s/p99_s, messages, messages_delivered, messages_dropped, messages_late,
+// message_wait_p95_s, message_wait_max_s, outages.
+Summary summarize(const models::Twin& twin, const RunInfo& info);
 std::string summary_json(const Summary& summary);  // one JSON object, one line
 std::string summary_text(const Summary& summary);  // aligned "key  value" lines for people
 
@@ -47,6 +53,10 @@ std::string temp_path(const std::string& path);
 // Throws std::runtime_error (naming the path) on failure, leaving any previous PATH untouched.
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::FleetModel& model, const RunInfo& info, const Summary& summary);
+// The same for a whole run; with a network also /links, /events/transfers, /events/messages,
+// /events/outages and the network's time series.
+void write_results(const std::string& path, const scenarios::Scenario& scenario,
+                   const models::Twin& twin, const RunInfo& info, const Summary& summary);
 
 // A result file read back (used by tests, `report` and `compare`).
 struct Table {

@@ -14,11 +14,15 @@ namespace {
 
 // Keys whose values are counts: printed as integers.
 bool is_count(const std::string& key) {
-  return key == "events" || key == "requests" || key == "arrivals" || key == "requests_in_flight";
+  return key == "events" || key == "requests" || key == "arrivals" ||
+         key == "requests_in_flight" || key == "network_bytes" || key == "outages" ||
+         (key.starts_with("transfers") || key.starts_with("messages"));
 }
 
 bool is_latency(const std::string& key) {
-  return key.starts_with("latency_") && key.ends_with("_s");
+  return (key.starts_with("latency_") || key.starts_with("transfer_time_") ||
+          key.starts_with("message_wait_")) &&
+         key.ends_with("_s");
 }
 
 }  // namespace
@@ -73,6 +77,58 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
       {"latency_max_s", sim::to_seconds(max_ns)},
       {"utilisation_mean", capacity > 0 ? busy / capacity : 0.0},
   };
+  return s;
+}
+
+Summary summarize(const models::Twin& twin, const RunInfo& info) {
+  Summary s = summarize(twin.fleet(), info);
+  const models::NetworkActivity* activity = twin.network();
+  if (activity == nullptr) return s;
+  const network::Network& net = activity->net();
+  const network::TransferRecords& t = net.records();
+  const network::MessageRecords& m = net.messages();
+  constexpr auto kDelivered = static_cast<std::uint16_t>(network::Outcome::kDelivered);
+  constexpr auto kDropped = static_cast<std::uint16_t>(network::Outcome::kDropped);
+  double bytes = 0.0, delivered = 0.0;
+  std::vector<sim::Time> times;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    bytes += static_cast<double>(t.bytes_delivered[i]);
+    if (t.outcome[i] == kDelivered) {
+      ++delivered;
+      times.push_back(t.end_ns[i] - t.start_ns[i]);
+    }
+  }
+  double m_delivered = 0.0, m_dropped = 0.0, m_late = 0.0;
+  std::vector<sim::Time> waits;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m.outcome[i] == kDelivered) {
+      ++m_delivered;
+      bytes += static_cast<double>(m.bytes[i]);
+      const sim::Time wait = m.transmit_ns[i] - m.sent_ns[i];
+      waits.push_back(wait);
+      if (wait > 0) ++m_late;
+    } else if (m.outcome[i] == kDropped) {
+      ++m_dropped;
+    }
+  }
+  const sim::Time wait_max = waits.empty() ? 0 : *std::max_element(waits.begin(), waits.end());
+  const auto n = static_cast<double>(t.size());
+  s.values.insert(s.values.end(), {
+      {"network_bytes", bytes},
+      {"transfers", n},
+      {"transfers_delivered", delivered},
+      {"transfers_failed", n - delivered},
+      {"transfer_time_p50_s", sim::to_seconds(detail::nearest_rank(times, 50))},
+      {"transfer_time_p95_s", sim::to_seconds(detail::nearest_rank(times, 95))},
+      {"transfer_time_p99_s", sim::to_seconds(detail::nearest_rank(times, 99))},
+      {"messages", static_cast<double>(m.size())},
+      {"messages_delivered", m_delivered},
+      {"messages_dropped", m_dropped},
+      {"messages_late", m_late},
+      {"message_wait_p95_s", sim::to_seconds(detail::nearest_rank(waits, 95))},
+      {"message_wait_max_s", sim::to_seconds(wait_max)},
+      {"outages", static_cast<double>(activity->outages().size())},
+  });
   return s;
 }
 

@@ -123,22 +123,147 @@ void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_ti
   table.write(file, "devices");
 }
 
-void write_timeseries(hid_t file, const models::FleetModel& model) {
+void write_series(hid_t group, const models::TimeSeries& series) {
+  if (series.name.empty() || series.name == "." || series.name.find('/') != std::string::npos) {
+    throw std::runtime_error("timeseries name '" + series.name + "' is not a valid HDF5 name");
+  }
+  TableWriter table(series.time_ns.size());
+  table.add("time_ns", series.time_ns);
+  table.add("value", series.value);
+  Handle dataset = table.write(group, series.name);
+  write_attribute(dataset.get(), "unit", series.unit);
+}
+
+// The fleet's series, then the network's: its own, and "link_util.A->B" for the busiest
+// directed site links (by bytes carried), as load / capacity at each sample.
+void write_timeseries(hid_t file, const models::FleetModel& model,
+                      const models::NetworkActivity* network) {
   Handle group = create_group(file, "timeseries");
-  for (const auto& series : model.timeseries()) {
-    if (series.name.empty() || series.name == "." || series.name.find('/') != std::string::npos) {
-      throw std::runtime_error("timeseries name '" + series.name + "' is not a valid HDF5 name");
-    }
-    TableWriter table(series.time_ns.size());
-    table.add("time_ns", series.time_ns);
-    table.add("value", series.value);
-    Handle dataset = table.write(group.get(), series.name);
-    write_attribute(dataset.get(), "unit", series.unit);
+  for (const auto& series : model.timeseries()) write_series(group.get(), series);
+  if (network == nullptr) return;
+  for (const auto& series : network->timeseries()) write_series(group.get(), series);
+  const network::Network& net = network->net();
+  std::vector<std::size_t> order(2 * network->site_links().size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto link_of = [&](std::size_t k) {
+    const network::LinkId l = network->site_links()[k / 2];
+    return k % 2 == 0 ? l : network::Topology::reverse(l);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return net.link_bytes()[link_of(x)] > net.link_bytes()[link_of(y)];
+  });
+  const std::size_t keep = std::min<std::size_t>(order.size(), model.config().network.busiest_links);
+  for (std::size_t i = 0; i < keep; ++i) {
+    const std::size_t k = order[i];
+    models::TimeSeries series{"link_util." + net.topology().link_name(link_of(k)), "fraction",
+                              network->sample_times(), network->site_link_load()[k]};
+    write_series(group.get(), series);
   }
 }
 
-void write_requests(hid_t file, const models::FleetModel& model) {
+// Every directed link: what it is and what it carried.
+void write_links(hid_t file, const models::NetworkActivity& network, sim::Time end_time) {
+  const network::Network& net = network.net();
+  const network::Topology& topo = net.topology();
+  const std::size_t n = topo.link_count();
+  std::vector<std::uint32_t> id(n);
+  std::vector<std::string> name(n), kind(n);
+  std::vector<double> capacity(n), latency(n), utilisation(n);
+  const double seconds = sim::to_seconds(end_time);
+  const std::size_t access_links = 2 * network.access_links().size();
+  for (network::LinkId l = 0; l < n; ++l) {
+    id[l] = l;
+    name[l] = topo.link_name(l);
+    kind[l] = l < access_links ? "access" : "site";
+    capacity[l] = topo.capacity_bps(l);
+    latency[l] = sim::to_seconds(topo.latency(l));
+    const double possible = capacity[l] * seconds;
+    utilisation[l] = possible > 0 ? net.link_bytes()[l] * 8.0 / possible : 0.0;
+  }
+  TableWriter table(n);
+  table.add("id", id);
+  table.add("name", name);
+  table.add("kind", kind);
+  table.add("capacity_bps", capacity);
+  table.add("latency_s", latency);
+  table.add("bytes", net.link_bytes());
+  table.add("utilisation", utilisation);
+  Handle dataset = table.write(file, "links");
+  write_attribute(dataset.get(), "rows",
+                  std::string("one per directed link: access links (device->site, site->device) "
+                              "first, then site links (a->b, b->a)"));
+}
+
+std::vector<std::string> node_names(const network::Network& net,
+                                    const std::vector<network::NodeId>& nodes) {
+  std::vector<std::string> out;
+  out.reserve(nodes.size());
+  for (network::NodeId node : nodes) out.push_back(net.topology().node_name(node));
+  return out;
+}
+
+std::vector<std::string> outcome_names(const std::vector<std::uint16_t>& outcomes) {
+  std::vector<std::string> out;
+  out.reserve(outcomes.size());
+  for (std::uint16_t o : outcomes) out.emplace_back(network::outcome_name(static_cast<network::Outcome>(o)));
+  return out;
+}
+
+void write_network_events(hid_t events, const models::FleetConfig& config,
+                          const models::NetworkActivity& network) {
+  const network::Network& net = network.net();
+  {
+    const network::TransferRecords& t = net.records();
+    const auto from = node_names(net, t.from), to = node_names(net, t.to);
+    const auto outcome = outcome_names(t.outcome);
+    std::vector<std::string> workload;
+    for (std::uint16_t tag : t.tag) workload.push_back(config.transfers.at(tag).name);
+    TableWriter table(t.size());
+    table.add("from", from);
+    table.add("to", to);
+    table.add("workload", workload);
+    table.add("bytes", t.bytes);
+    table.add("bytes_delivered", t.bytes_delivered);
+    table.add("start_ns", t.start_ns);
+    table.add("end_ns", t.end_ns);
+    table.add("outcome", outcome);
+    table.add("reroutes", t.reroutes);
+    Handle d = table.write(events, "transfers");
+    write_attribute(d.get(), "rows", std::string("one per ended transfer, in order of ending; end_ns "
+                                                 "is delivery (last byte + route latency) or failure"));
+  }
+  {
+    const network::MessageRecords& m = net.messages();
+    const auto from = node_names(net, m.from), to = node_names(net, m.to);
+    const auto outcome = outcome_names(m.outcome);
+    TableWriter table(m.size());
+    table.add("from", from);
+    table.add("to", to);
+    table.add("bytes", m.bytes);
+    table.add("sent_ns", m.sent_ns);
+    table.add("transmit_ns", m.transmit_ns);
+    table.add("delivered_ns", m.delivered_ns);
+    table.add("outcome", outcome);
+    Handle d = table.write(events, "messages");
+    write_attribute(d.get(), "rows", std::string("one per ended store-and-forward message; "
+                                                 "transmit_ns - sent_ns is the time it waited"));
+  }
+  {
+    const models::OutageRecords& o = network.outages();
+    std::vector<std::string> name;
+    for (std::uint32_t i : o.outage) name.push_back(config.outages.at(i).name);
+    TableWriter table(o.size());
+    table.add("outage", name);
+    table.add("down_ns", o.down_ns);
+    table.add("up_ns", o.up_ns);
+    table.write(events, "outages");
+  }
+}
+
+void write_requests(hid_t file, const models::FleetModel& model,
+                    const models::NetworkActivity* network) {
   Handle group = create_group(file, "events");
+  if (network != nullptr) write_network_events(group.get(), model.config(), *network);
   const models::RequestRecords& r = model.requests();
   TableWriter table(r.size());
   table.add("arrival_ns", r.arrival_ns);
@@ -164,7 +289,8 @@ void write_summary(hid_t file, const Summary& summary) {
 }
 
 void write_file(const std::string& file_path, const scenarios::Scenario& scenario,
-                const models::FleetModel& model, const RunInfo& info, const Summary& summary) {
+                const models::FleetModel& model, const models::NetworkActivity* network,
+                const RunInfo& info, const Summary& summary) {
   Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file properties");
   check(H5Pset_obj_track_times(fcpl.get(), false), "file properties");
   Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file properties");
@@ -177,8 +303,9 @@ void write_file(const std::string& file_path, const scenarios::Scenario& scenari
   write_sites(file.get(), model.config());
   write_workloads(file.get(), model.config());
   write_devices(file.get(), model, info.end_time);
-  write_timeseries(file.get(), model);
-  write_requests(file.get(), model);
+  write_timeseries(file.get(), model, network);
+  write_requests(file.get(), model, network);
+  if (network != nullptr) write_links(file.get(), *network, info.end_time);
   write_summary(file.get(), summary);
   check(H5Fclose(file.release()), "closing the file");
 }
@@ -193,12 +320,27 @@ void sync_path(const std::string& p, int flags) {
 
 }  // namespace
 
+static void write_run(const std::string& path, const scenarios::Scenario& scenario,
+               const models::FleetModel& model, const models::NetworkActivity* network,
+               const RunInfo& info, const Summary& summary);
+
 std::string temp_path(const std::string& path) {
   return path + ".tmp-" + std::to_string(::getpid());
 }
 
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::FleetModel& model, const RunInfo& info, const Summary& summary) {
+  write_run(path, scenario, model, nullptr, info, summary);
+}
+
+void write_results(const std::string& path, const scenarios::Scenario& scenario,
+                   const models::Twin& twin, const RunInfo& info, const Summary& summary) {
+  write_run(path, scenario, twin.fleet(), twin.network(), info, summary);
+}
+
+static void write_run(const std::string& path, const scenarios::Scenario& scenario,
+               const models::FleetModel& model, const models::NetworkActivity* network,
+               const RunInfo& info, const Summary& summary) {
   const std::string temp = temp_path(path);
   // On failure the temporary file is removed, unless the name was taken by a directory (which
   // makes the create fail, and is not ours to remove).
@@ -206,7 +348,7 @@ void write_results(const std::string& path, const scenarios::Scenario& scenario,
   const bool ours = !std::filesystem::is_directory(temp, ec);
   try {
     detail::Quiet quiet;
-    write_file(temp, scenario, model, info, summary);
+    write_file(temp, scenario, model, network, info, summary);
     sync_path(temp, O_RDONLY);
     std::filesystem::rename(temp, path);
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();

@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "models/fleet_model.h"
+#include "models/network_activity.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
 
@@ -102,7 +102,7 @@ int run_command(const std::vector<std::string>& args) {
                  "(results are the same for any thread count)\n";
   }
 
-  models::FleetModel model(scenario.fleet);
+  models::Twin model(scenario.fleet);
   sim::Engine engine(model.lp_count(), list);
   ProgressBar progress(scenario.fleet.duration);
   if (!quiet) progress.attach(engine);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/device_catalog.h"
+#include "network/network.h"
 #include "sim/random.h"
 #include "sim/units.h"
 
@@ -43,6 +44,78 @@ struct WorkloadConfig {
   Dispatch dispatch = Dispatch::kLeastLoaded;
 };
 
+// ---- Network (docs/network.md) ----------------------------------------------------------------
+// Nodes: one per site (its switch or router), then one per device, attached to its site by its
+// access link. Site links (backhaul, WAN) join site nodes.
+
+struct AccessConfig {  // a device's access link; bandwidths as seen from the device
+  std::string preset;  // the preset it came from ("" when given in full)
+  double up_bps = 0.0;
+  double down_bps = 0.0;
+  sim::Time latency = 0;
+  sim::Distribution jitter_s = sim::Distribution::constant(0.0);
+};
+
+struct SiteLinkConfig {  // bidirectional; a -> b is "up"
+  std::uint32_t a = 0, b = 0;  // site indices
+  double ab_bps = 0.0, ba_bps = 0.0;
+  sim::Time latency = 0;
+  sim::Distribution jitter_s = sim::Distribution::constant(0.0);
+};
+
+struct NetworkConfig {
+  bool enabled = false;              // false: the scenario has no "network" section
+  std::vector<AccessConfig> access;  // by device index
+  std::vector<SiteLinkConfig> links;
+  std::int64_t message_threshold_bytes = 64 * 1024;  // fast path at or below
+  std::uint32_t queue_capacity = 1000;  // store-and-forward messages held per device
+  network::DropPolicy drop = network::DropPolicy::kDropOldest;
+  std::uint32_t busiest_links = 10;  // utilisation series kept for this many links
+};
+
+// What an outage takes down: a site link, a device's access link, or a whole site (its site links
+// and its devices' access links).
+struct OutageElement {
+  enum class Kind : std::uint8_t { kSiteLink, kAccessLink, kSite };
+  Kind kind = Kind::kSiteLink;
+  std::uint32_t index = 0;  // into NetworkConfig::links, devices, or sites
+};
+
+// A set of elements that go down and come back together: at fixed windows (also how traces are
+// replayed), or alternately up for Exp/Weibull... (mtbf_s) and down for (mttr_s), first failure
+// drawn from the up-time distribution. Overlapping outages hold an element down until all end.
+struct OutageConfig {
+  std::string name;
+  std::vector<OutageElement> elements;
+  std::vector<std::pair<sim::Time, sim::Time>> windows;  // [down at, up at), sorted, disjoint
+  bool random = false;
+  sim::Distribution mtbf_s = sim::Distribution::exponential(86400.0);
+  sim::Distribution mttr_s = sim::Distribution::exponential(3600.0);
+};
+
+// Bulk transfers (images, models, data) between devices and a site, each device an independent
+// Poisson source.
+struct TransferWorkloadConfig {
+  std::string name;
+  std::vector<std::uint32_t> devices;
+  std::uint32_t peer_site = 0;
+  bool upload = true;  // device -> peer site; false: peer site -> device
+  double rate_per_s = 0.0;  // per device
+  sim::Distribution size_bytes = sim::Distribution::constant(1e6);
+  network::OnBreak on_break = network::OnBreak::kResume;
+  sim::Time timeout = 0;  // resumable transfers give up after this (0: never)
+};
+
+// Telemetry: each device sends `bytes` to the peer site every `interval` (first at a uniform
+// random phase), through its store-and-forward queue.
+struct MessageWorkloadConfig {
+  std::string name;
+  std::vector<std::uint32_t> devices;
+  std::uint32_t peer_site = 0;
+  sim::Time interval = sim::kMinute;
+  std::int64_t bytes = 1024;
+};
+
 struct FleetConfig {
   std::uint64_t seed = 1;
   sim::Time duration = sim::kHour;
@@ -54,6 +127,10 @@ struct FleetConfig {
   std::vector<SiteConfig> sites;
   std::vector<DeviceConfig> devices;
   std::vector<WorkloadConfig> workloads;
+  NetworkConfig network;
+  std::vector<OutageConfig> outages;
+  std::vector<TransferWorkloadConfig> transfers;
+  std::vector<MessageWorkloadConfig> messages;
 };
 
 }  // namespace edgetwin::models

@@ -1,0 +1,245 @@
+// Transfers end to end on a small topology whose timings are computed by hand:
+//
+//   a --(100 Mb/s, 1 ms)-- s1 --(10 Mb/s, 5 ms)-- s2 --(100 Mb/s, 1 ms)-- b
+//                           \--(8 Mb/s, 10 ms)-- s3 --(8 Mb/s, 10 ms)--/
+//
+// The route a -> b is a, s1, s2, b (7 ms); without s1 -- s2 it is a, s1, s3, s2, b (22 ms).
+#include "network/network.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+namespace edgetwin::network {
+namespace {
+
+using sim::kMillisecond;
+constexpr sim::Time kMs = kMillisecond;
+
+struct Ended {
+  sim::Time time;
+  std::uint64_t cookie;
+  Outcome outcome;
+  bool operator==(const Ended&) const = default;
+};
+
+// LP 0 is the network; LP 1 the test driver, which starts transfers and breaks links on cue.
+class Driver final : public sim::Model {
+ public:
+  enum Kind : std::uint16_t { kEnded = 1, kStart = 2, kDown = 3, kUp = 4, kSend = 5, kHold = 6,
+                              kRelease = 7 };
+  explicit Driver(NetworkOptions options = {}) : net(make_topology(), options, 0) {}
+
+  static Topology make_topology() {
+    Topology t;
+    const NodeId a = t.add_node("a"), s1 = t.add_node("s1"), s2 = t.add_node("s2"),
+                 b = t.add_node("b"), s3 = t.add_node("s3");
+    t.add_link(a, s1, 100e6, 100e6, 1 * kMs);
+    t.add_link(s1, s2, 10e6, 10e6, 5 * kMs);  // LinkId 2, 3
+    t.add_link(s2, b, 100e6, 100e6, 1 * kMs);
+    t.add_link(s1, s3, 8e6, 8e6, 10 * kMs);  // LinkId 6, 7
+    t.add_link(s3, s2, 8e6, 8e6, 10 * kMs);
+    return t;
+  }
+  static constexpr LinkId kS1S2 = 2, kS1S3 = 6;
+
+  void at(sim::Engine& engine, sim::Time t, Kind kind, std::uint64_t payload) {
+    engine.schedule(1, 1, t, kind, payload);
+  }
+  void handle(const sim::Event& e, sim::Engine& engine) override {
+    if (e.target == net.lp()) return net.handle(e, engine);
+    switch (e.kind) {
+      case kEnded: ended.push_back({e.time, e.payload, static_cast<Outcome>(e.aux)}); break;
+      case kStart: net.start(requests[e.payload], engine); break;
+      case kDown: net.set_link_up(static_cast<LinkId>(e.payload), false, engine); break;
+      case kUp: net.set_link_up(static_cast<LinkId>(e.payload), true, engine); break;
+      case kSend: net.send_message(0, 3, 1000, 1, kEnded, e.payload, engine); break;
+      case kHold:
+      case kRelease: {
+        // Payload: a cut of both ways from s1 to s2 (s1 -- s2 and s1 -- s3).
+        const LinkId cut[] = {kS1S2, kS1S3};
+        if (e.kind == kHold) {
+          net.hold_down(cut, engine);
+        } else {
+          net.release(cut, engine);
+        }
+        break;
+      }
+    }
+  }
+  std::size_t add(std::int64_t bytes, OnBreak on_break = OnBreak::kFail, sim::Time timeout = 0) {
+    requests.push_back({0, 3, bytes, on_break, timeout, 0, 1, kEnded, requests.size()});
+    return requests.size() - 1;
+  }
+
+  Network net;
+  std::vector<TransferRequest> requests;
+  std::vector<Ended> ended;
+};
+
+std::vector<Ended> run(Driver& d, sim::Engine& engine) {
+  engine.run(d);
+  return d.ended;
+}
+
+TEST(Network, ATransferTakesItsBottleneckTimePlusTheRouteLatency) {
+  // 1 MB over the 10 Mb/s bottleneck: 8e6 bits / 1e7 bit/s = 0.8 s; delivered 7 ms later.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{807 * kMs, 0, Outcome::kDelivered}}));
+  EXPECT_EQ(d.net.records().bytes_delivered.at(0), 1'000'000);
+}
+
+TEST(Network, AFinishingTransferFreesBandwidthForTheOtherAtThatInstant) {
+  // Two 1 MB transfers, the second starting at 0.4 s. By hand: the first sends alone at 10 Mb/s
+  // for 0.4 s (0.5 MB), then both share 5 Mb/s: the first's last 0.5 MB takes 0.8 s (ends at
+  // 1.2 s), while the second sends 0.5 MB; alone again at 10 Mb/s its last 0.5 MB takes 0.4 s
+  // (ends at 1.6 s). Each is delivered 7 ms after its last byte leaves.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 400 * kMs, Driver::kStart, d.add(1'000'000));
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{1207 * kMs, 0, Outcome::kDelivered},
+                                                {1607 * kMs, 1, Outcome::kDelivered}}));
+}
+
+TEST(Network, AResumableTransferTakesAnotherRouteWhenItsLinkBreaks) {
+  // s1 -- s2 breaks at 0.4 s with 0.5 MB left: re-routed over s3 at 8 Mb/s, the rest takes
+  // 0.5 s (last byte at 0.9 s) and arrives 22 ms later.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kResume));
+  d.at(engine, 400 * kMs, Driver::kDown, Driver::kS1S2);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{922 * kMs, 0, Outcome::kDelivered}}));
+  EXPECT_EQ(d.net.records().reroutes.at(0), 1u);
+  EXPECT_EQ(d.net.records().bytes_delivered.at(0), 1'000'000);
+}
+
+TEST(Network, AFailingTransferFailsWhenItsLinkBreaksAndCountsTheBytesSent) {
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kFail));
+  d.at(engine, 400 * kMs, Driver::kDown, Driver::kS1S2);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{400 * kMs, 0, Outcome::kFailed}}));
+  EXPECT_EQ(d.net.records().bytes_delivered.at(0), 500'000);
+}
+
+TEST(Network, AResumableTransferWaitsForThePartitionToHeal) {
+  // s1 -- s3 is down from the start; s1 -- s2 breaks at 0.4 s (0.5 MB left): no route, the
+  // transfer waits. s1 -- s2 returns at 1.0 s: the rest takes 0.4 s at 10 Mb/s, plus 7 ms.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kDown, Driver::kS1S3);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kResume));
+  d.at(engine, 400 * kMs, Driver::kDown, Driver::kS1S2);
+  d.at(engine, 1000 * kMs, Driver::kUp, Driver::kS1S2);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{1407 * kMs, 0, Outcome::kDelivered}}));
+}
+
+TEST(Network, AWaitingTransferTimesOut) {
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kDown, Driver::kS1S3);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kResume, 900 * kMs));
+  d.at(engine, 400 * kMs, Driver::kDown, Driver::kS1S2);
+  d.at(engine, 1000 * kMs, Driver::kUp, Driver::kS1S2);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{900 * kMs, 0, Outcome::kTimedOut}}));
+  EXPECT_EQ(d.net.records().bytes_delivered.at(0), 500'000);
+  EXPECT_EQ(d.net.active_transfers(), 0u);
+}
+
+TEST(Network, AnUnreachableDestinationFailsAtOnce) {
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kDown, Driver::kS1S3);
+  d.at(engine, 0, Driver::kDown, Driver::kS1S2);
+  d.at(engine, 10 * kMs, Driver::kStart, d.add(1'000'000, OnBreak::kFail));
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{10 * kMs, 0, Outcome::kUnreachable}}));
+}
+
+TEST(Network, SmallMessagesTakeTheFastPath) {
+  // 1,000 bytes under a 1,500-byte threshold: 7 ms + 8,000 bits / 10 Mb/s = 7.8 ms, whatever
+  // else shares the links.
+  NetworkOptions options;
+  options.message_threshold_bytes = 1500;
+  Driver d(options);
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 0, Driver::kStart, d.add(1'000));
+  const auto ended = run(d, engine);
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_EQ(ended[0], (Ended{7'800'000, 1, Outcome::kDelivered}));
+  EXPECT_EQ(ended[1], (Ended{807 * kMs, 0, Outcome::kDelivered}));
+}
+
+// Store-and-forward. Device a sends a 1,000-byte message every 100 ms from 0 to 0.9 s; a and b are
+// cut apart from 0.25 s to 1.0 s. Connected, a message takes the fast path: 7 ms + 8,000 bits /
+// 10 Mb/s = 7.8 ms. The seven sent at 0.3 .. 0.9 s wait in a's queue and leave at 1.0 s, in order.
+class StoreAndForward : public ::testing::Test {
+ protected:
+  std::vector<Ended> run_with(std::uint32_t capacity, DropPolicy policy) {
+    NetworkOptions options;
+    options.message_threshold_bytes = 1500;
+    options.queue_capacity = capacity;
+    options.drop = policy;
+    d = std::make_unique<Driver>(options);
+    sim::Engine engine(2);
+    for (int i = 0; i < 10; ++i) d->at(engine, i * 100 * kMs, Driver::kSend, i);
+    d->at(engine, 250 * kMs, Driver::kHold, 0);
+    d->at(engine, 1000 * kMs, Driver::kRelease, 0);
+    engine.run(*d);
+    return d->ended;
+  }
+  std::unique_ptr<Driver> d;
+};
+
+TEST_F(StoreAndForward, QueuedMessagesAreDeliveredInOrderWhenConnectivityReturns) {
+  const auto ended = run_with(100, DropPolicy::kDropOldest);
+  std::vector<Ended> want;
+  for (int i = 0; i < 3; ++i) want.push_back({i * 100 * kMs + 7'800'000, std::uint64_t(i), Outcome::kDelivered});
+  for (int i = 3; i < 10; ++i) want.push_back({1000 * kMs + 7'800'000, std::uint64_t(i), Outcome::kDelivered});
+  EXPECT_EQ(ended, want);
+  // How late: each waited from its send until 1.0 s.
+  const MessageRecords& m = d->net.messages();
+  ASSERT_EQ(m.size(), 10u);
+  for (std::size_t i = 3; i < 10; ++i) {
+    EXPECT_EQ(m.transmit_ns[i] - m.sent_ns[i], 1000 * kMs - static_cast<sim::Time>(i) * 100 * kMs);
+  }
+  EXPECT_EQ(m.transmit_ns[0], m.sent_ns[0]);
+  EXPECT_EQ(d->net.queued_messages(), 0u);
+}
+
+TEST_F(StoreAndForward, AFullQueueDropsTheOldestMessages) {
+  // Capacity 3: of the seven waiting, 0.3 .. 0.6 s are dropped as newer ones arrive.
+  const auto ended = run_with(3, DropPolicy::kDropOldest);
+  std::vector<std::uint64_t> delivered, dropped;
+  for (const Ended& e : ended) (e.outcome == Outcome::kDropped ? dropped : delivered).push_back(e.cookie);
+  EXPECT_EQ(delivered, (std::vector<std::uint64_t>{0, 1, 2, 7, 8, 9}));
+  EXPECT_EQ(dropped, (std::vector<std::uint64_t>{3, 4, 5, 6}));
+}
+
+TEST_F(StoreAndForward, AFullQueueCanDropTheNewestInstead) {
+  const auto ended = run_with(3, DropPolicy::kDropNewest);
+  std::vector<std::uint64_t> delivered, dropped;
+  for (const Ended& e : ended) (e.outcome == Outcome::kDropped ? dropped : delivered).push_back(e.cookie);
+  EXPECT_EQ(delivered, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(dropped, (std::vector<std::uint64_t>{6, 7, 8, 9}));
+}
+
+TEST(Network, OverlappingOutagesHoldALinkDownUntilTheLastEnds) {
+  Driver d;
+  sim::Engine engine(2);
+  const LinkId cut[] = {Driver::kS1S2};
+  d.net.hold_down(cut, engine);
+  d.net.hold_down(cut, engine);
+  d.net.release(cut, engine);
+  EXPECT_FALSE(d.net.topology().is_up(Driver::kS1S2));
+  EXPECT_FALSE(d.net.topology().is_up(Driver::kS1S2 + 1));  // both directions
+  d.net.release(cut, engine);
+  EXPECT_TRUE(d.net.topology().is_up(Driver::kS1S2));
+}
+
+}  // namespace
+}  // namespace edgetwin::network
