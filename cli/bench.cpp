@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/engine.h"
+#include "network/flow_churn.h"
 #include "sim/hold_model.h"
 
 namespace po = boost::program_options;
@@ -40,32 +41,71 @@ int bench_engine(const po::variables_map& vm, std::uint64_t pending, std::uint64
   return kExitOk;
 }
 
+int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& config) {
+  if (config.flows == 0 || config.hosts < 2 * config.sites || config.sites < 2) {
+    throw BadInput{"bench network: needs --flows > 0, --sites >= 2 and --hosts >= 2 * --sites"};
+  }
+  if (!(config.local >= 0.0 && config.local <= 1.0)) {
+    throw BadInput{"--local: expected a fraction in [0, 1]"};
+  }
+  const network::FlowChurnResult r = network::run_flow_churn(config);
+  if (vm.count("json")) {
+    std::printf(
+        "{\"benchmark\":\"network\",\"hosts\":%u,\"sites\":%u,\"flows\":%u,\"local\":%g,"
+        "\"same_instant\":%s,\"changes\":%u,\"wall_s\":%.6f,\"flow_changes_per_s\":%.0f,"
+        "\"rerated_per_change\":%.1f,\"changed_per_change\":%.1f}\n",
+        config.hosts, config.sites, config.flows, config.local,
+        config.same_instant ? "true" : "false", config.changes, r.wall_s, r.flow_changes_per_s,
+        r.rerated_per_change, r.changed_per_change);
+  } else {
+    std::printf("flow churn, %u flows on %u hosts in %u sites, %.0f%% site-local: "
+                "%.0f flow changes/s (%.1f flows re-solved, %.1f rates changed per change)\n",
+                config.flows, config.hosts, config.sites, 100.0 * config.local,
+                r.flow_changes_per_s, r.rerated_per_change, r.changed_per_change);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int bench_command(const std::vector<std::string>& args) {
   po::options_description options("edgetwin bench engine [options]");
   std::string what, list;
   std::uint64_t pending = 10'000, events = 10'000'000;
+  network::FlowChurnConfig churn;
   options.add_options()
       ("help,h", "show this help")
       ("what", po::value(&what), "what to measure: engine")
       ("pending", po::value(&pending)->default_value(pending), "events pending in the event list")
       ("events", po::value(&events)->default_value(events), "events to handle (after a warm-up)")
-      ("event-list", po::value(&list)->default_value("ladder"), "ladder or heap")
+      ("event-list", po::value(&list)->default_value("ladder"), "engine: ladder or heap")
+      ("hosts", po::value(&churn.hosts)->default_value(churn.hosts), "network: hosts")
+      ("sites", po::value(&churn.sites)->default_value(churn.sites), "network: sites")
+      ("flows", po::value(&churn.flows)->default_value(churn.flows), "network: concurrent flows")
+      ("changes", po::value(&churn.changes)->default_value(churn.changes),
+       "network: finish + start pairs to time")
+      ("local", po::value(&churn.local)->default_value(churn.local),
+       "network: fraction of new flows that stay inside their site")
+      ("same-instant", "network: finish and start at one instant (one solve per pair)")
       ("json", "print one JSON object: {\"events_per_s\": ...}");
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
-                 "one more at now + Exp(1ms)) on the sequential engine.\n\n"
+                 "one more at now + Exp(1ms)) on the sequential engine. `network`: exact max-min\n"
+                 "re-solves under flow churn (one flow finishes, another starts).\n\n"
               << options << "\n";
     return what.empty() && !vm.count("help") ? kExitBadInput : kExitOk;
   }
   if (what == "engine") return bench_engine(vm, pending, events, list);
-  if (what == "scheduler" || what == "network") {
-    throw BadInput{"'bench " + what + "' arrives with the " + what +
-                   " model; available now: engine"};
+  if (what == "network") {
+    churn.same_instant = vm.count("same-instant") != 0;
+    return bench_network(vm, churn);
   }
-  throw BadInput{"unknown benchmark '" + what + "'; valid: engine"};
+  if (what == "scheduler") {
+    throw BadInput{"'bench " + what + "' arrives with the " + what +
+                   " model; available now: engine, network"};
+  }
+  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, network"};
 }
 
 }  // namespace edgetwin::cli

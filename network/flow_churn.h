@@ -18,10 +18,13 @@ struct FlowChurnConfig {
   std::uint32_t changes = 20'000;   // timed changes (one removal + one start each)
   double local = 1.0;               // probability that a new flow stays inside its site
   std::uint64_t seed = 1;
+  // Finish and start at one instant (one solve per change) instead of at two (two solves).
+  bool same_instant = false;
 };
 
 struct FlowChurnResult {
   double changes_per_s = 0.0;         // wall clock, churn phase only (set-up excluded)
+  double flow_changes_per_s = 0.0;    // starts + finishes per second: 2 * changes_per_s
   double wall_s = 0.0;
   double mean_component_flows = 0.0;  // flows in the component each solve covered
   double mean_component_links = 0.0;
