@@ -74,6 +74,7 @@ struct ResultFile {
   Table devices;
   Table sites;
   Table workloads;
+  Table links;  // empty (0 rows) when the run had no network
   std::map<std::string, Table> timeseries;  // name -> {time_ns, value}
   std::map<std::string, Table> events;      // name -> columns
   std::map<std::string, double> summary;

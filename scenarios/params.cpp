@@ -4,8 +4,13 @@
 
 #include <algorithm>
 
+#include "network/topology.h"
+
 namespace edgetwin::scenarios::detail {
 namespace {
+
+const std::vector<const char*>& preset_names();
+const ObjectSpec& access_spec();
 
 const ObjectSpec& device_type_spec() {
   static const ObjectSpec spec{
@@ -68,6 +73,11 @@ const ObjectSpec& fleet_spec() {
            .default_json = "{}"},
           {.key = "name", .kind = Kind::kString, .help = "prefix of the device names",
            .default_note = "the device type"},
+          {.key = "access", .kind = Kind::kEither,
+           .help = "access link of these devices: a preset name, or an object; needs a network "
+                   "section",
+           .choices = preset_names(), .object = &access_spec(),
+           .default_note = "network.access", .scalar = Kind::kChoice},
       }};
   return spec;
 }
@@ -75,88 +85,375 @@ const ObjectSpec& fleet_spec() {
 const ObjectSpec& arrivals_spec() {
   static const ObjectSpec spec{
       .name = "arrivals",
-      .help = "The arrival process, independent at each matched site.",
+      .help = "The arrival process: independent at each matched site (requests) or device "
+              "(transfers).",
       .fields = {
           {.key = "poisson_per_s", .kind = Kind::kNumber, .required = true,
-           .help = "rate of a Poisson process at each matched site", .unit = "1/s", .min = 0,
+           .help = "rate of a Poisson process at each matched site (requests) or device "
+                   "(transfers)",
+           .unit = "1/s", .min = 0,
            .min_exclusive = true, .max = 1e9},
       }};
   return spec;
 }
 
-const ObjectSpec& service_spec() {
-  static const ObjectSpec spec{
-      .name = "service",
-      .help = "Service time of one request on one core of the reference cloud VM "
-              "(core_speed 1.0); a device takes this divided by its core_speed.",
+// A distribution of durations (unit "s") or of sizes (unit "bytes"); `log_params` adds
+// lognormal by mu and sigma of the log. One declaration per use, so that each has its own help.
+ObjectSpec distribution_spec(const char* name, const char* help, Kind value, bool log_params) {
+  const bool sizes = value == Kind::kSize;
+  const char* unit = sizes ? "bytes" : "s";
+  ObjectSpec spec{
+      .name = name,
+      .help = help,
       .fields = {
           {.key = "distribution", .kind = Kind::kChoice, .required = true,
            .help = "the distribution; it decides which other keys are given",
            .choices = {"constant", "exponential", "uniform", "normal", "lognormal", "weibull"}},
-          {.key = "value", .kind = Kind::kDuration, .help = "constant: the service time",
-           .unit = "s", .min = 0},
-          {.key = "mean", .kind = Kind::kDuration,
-           .help = "exponential, normal, lognormal: the mean", .unit = "s", .min = 0,
-           .min_exclusive = true},
-          {.key = "low", .kind = Kind::kDuration, .help = "uniform: lower bound", .unit = "s",
-           .min = 0},
-          {.key = "high", .kind = Kind::kDuration, .help = "uniform: upper bound, at least low",
-           .unit = "s", .min = 0},
-          {.key = "stddev", .kind = Kind::kDuration,
-           .help = "normal: standard deviation (samples below zero count as zero)", .unit = "s",
+          {.key = "value", .kind = value, .help = "constant: the value", .unit = unit, .min = 0},
+          {.key = "mean", .kind = value, .help = "exponential, normal, lognormal: the mean",
+           .unit = unit, .min = 0, .min_exclusive = true},
+          {.key = "low", .kind = value, .help = "uniform: lower bound", .unit = unit, .min = 0},
+          {.key = "high", .kind = value, .help = "uniform: upper bound, at least low",
+           .unit = unit, .min = 0},
+          {.key = "stddev", .kind = value,
+           .help = "normal: standard deviation (samples below zero count as zero)", .unit = unit,
            .min = 0},
           {.key = "cv", .kind = Kind::kNumber,
            .help = "lognormal: coefficient of variation (stddev / mean)", .min = 0,
            .min_exclusive = true, .max = 100},
-          {.key = "mu", .kind = Kind::kNumber,
-           .help = "lognormal: mean of the log of the service time in seconds", .unit = "ln s",
-           .min = -50, .max = 50},
-          {.key = "sigma", .kind = Kind::kNumber,
-           .help = "lognormal: standard deviation of the log", .unit = "ln s", .min = 0,
-           .max = 10},
-          {.key = "shape", .kind = Kind::kNumber, .help = "weibull: shape k", .min = 0,
-           .min_exclusive = true, .max = 1000},
-          {.key = "scale", .kind = Kind::kDuration, .help = "weibull: scale lambda", .unit = "s",
-           .min = 0, .min_exclusive = true},
       },
-      .discriminator = "distribution",
-      .variants = {
-          {.when = "constant", .key_sets = {{"value"}}, .help = "always `value`"},
-          {.when = "exponential", .key_sets = {{"mean"}}, .help = "exponential with `mean`"},
-          {.when = "uniform", .key_sets = {{"low", "high"}}, .help = "uniform on [low, high]"},
-          {.when = "normal", .key_sets = {{"mean", "stddev"}}, .help = "normal, cut at zero"},
-          {.when = "lognormal", .key_sets = {{"mean", "cv"}, {"mu", "sigma"}},
-           .help = "by its mean and coefficient of variation, or by mu and sigma of the log"},
-          {.when = "weibull", .key_sets = {{"shape", "scale"}},
-           .help = "scale * (-ln U)^(1/shape)"},
+      .discriminator = "distribution"};
+  if (log_params) {
+    spec.fields.push_back({.key = "mu", .kind = Kind::kNumber,
+                           .help = "lognormal: mean of the log of the value in seconds",
+                           .unit = "ln s", .min = -50, .max = 50});
+    spec.fields.push_back({.key = "sigma", .kind = Kind::kNumber,
+                           .help = "lognormal: standard deviation of the log", .unit = "ln s",
+                           .min = 0, .max = 10});
+  }
+  spec.fields.push_back({.key = "shape", .kind = Kind::kNumber, .help = "weibull: shape k",
+                         .min = 0, .min_exclusive = true, .max = 1000});
+  spec.fields.push_back({.key = "scale", .kind = value, .help = "weibull: scale lambda",
+                         .unit = unit, .min = 0, .min_exclusive = true});
+  std::vector<std::vector<const char*>> lognormal = {{"mean", "cv"}};
+  if (log_params) lognormal.push_back({"mu", "sigma"});
+  spec.variants = {
+      {.when = "constant", .key_sets = {{"value"}}, .help = "always `value`"},
+      {.when = "exponential", .key_sets = {{"mean"}}, .help = "exponential with `mean`"},
+      {.when = "uniform", .key_sets = {{"low", "high"}}, .help = "uniform on [low, high]"},
+      {.when = "normal", .key_sets = {{"mean", "stddev"}}, .help = "normal, cut at zero"},
+      {.when = "lognormal", .key_sets = lognormal,
+       .help = log_params ? "by its mean and coefficient of variation, or by mu and sigma of the log"
+                          : "by its mean and coefficient of variation"},
+      {.when = "weibull", .key_sets = {{"shape", "scale"}}, .help = "scale * (-ln U)^(1/shape)"},
+  };
+  return spec;
+}
+
+const ObjectSpec& service_spec() {
+  static const ObjectSpec spec = distribution_spec(
+      "service",
+      "Service time of one request on one core of the reference cloud VM (core_speed 1.0); a "
+      "device takes this divided by its core_speed.",
+      Kind::kDuration, true);
+  return spec;
+}
+
+const ObjectSpec& duration_distribution_spec() {
+  static const ObjectSpec spec = distribution_spec(
+      "duration_distribution",
+      "A distribution of durations: jitter added to a link's latency, times between failures "
+      "and times to repair.",
+      Kind::kDuration, true);
+  return spec;
+}
+
+const ObjectSpec& size_distribution_spec() {
+  static const ObjectSpec spec = distribution_spec(
+      "size_distribution", "A distribution of sizes (of transfers); values are size strings.",
+      Kind::kSize, false);
+  return spec;
+}
+
+// ---- network --------------------------------------------------------------------------------
+
+const std::vector<const char*>& preset_names() {
+  static const std::vector<const char*> names = [] {
+    std::vector<const char*> out;
+    for (const network::AccessPreset& p : network::access_presets()) out.push_back(p.name.c_str());
+    return out;
+  }();
+  return names;
+}
+
+const ObjectSpec& access_spec() {
+  static const ObjectSpec spec{
+      .name = "access",
+      .help = "A device's access link, as an object: a `preset` with some of its fields "
+              "replaced, or, without a preset, up, down and latency all given. Bandwidths are "
+              "as seen from the device (up: device to site).",
+      .fields = {
+          {.key = "preset", .kind = Kind::kChoice,
+           .help = "the preset to start from; the other keys replace its fields",
+           .choices = preset_names()},
+          {.key = "up", .kind = Kind::kRate, .help = "bandwidth from the device to its site",
+           .unit = "bit/s", .min = 0, .min_exclusive = true, .default_note = "the preset's"},
+          {.key = "down", .kind = Kind::kRate, .help = "bandwidth from the site to the device",
+           .unit = "bit/s", .min = 0, .min_exclusive = true, .default_note = "the preset's"},
+          {.key = "latency", .kind = Kind::kDuration, .help = "one-way latency", .unit = "s",
+           .min = 0, .default_note = "the preset's"},
+          {.key = "jitter", .kind = Kind::kObject,
+           .help = "added to the latency of each message; none when left out without a preset",
+           .object = &duration_distribution_spec(), .default_note = "the preset's"},
       }};
+  return spec;
+}
+
+const ObjectSpec& backhaul_spec() {
+  static const ObjectSpec spec{
+      .name = "backhaul",
+      .help = "The parameters of the generated site links, and the defaults of the explicit "
+              "ones. Up is from the spoke (edge) side toward the hub.",
+      .fields = {
+          {.key = "bandwidth", .kind = Kind::kRate, .help = "bandwidth of both directions",
+           .default_json = "\"1Gbps\"", .unit = "bit/s", .min = 0, .min_exclusive = true},
+          {.key = "up", .kind = Kind::kRate, .help = "bandwidth toward the hub",
+           .unit = "bit/s", .min = 0, .min_exclusive = true, .default_note = "bandwidth"},
+          {.key = "down", .kind = Kind::kRate, .help = "bandwidth away from the hub",
+           .unit = "bit/s", .min = 0, .min_exclusive = true, .default_note = "bandwidth"},
+          {.key = "latency", .kind = Kind::kDuration, .help = "one-way latency",
+           .default_json = "\"10ms\"", .unit = "s", .min = 0},
+          {.key = "jitter", .kind = Kind::kObject,
+           .help = "added to the latency of each message", .object = &duration_distribution_spec(),
+           .default_note = "none"},
+      }};
+  return spec;
+}
+
+const ObjectSpec& random_geometric_spec() {
+  static const ObjectSpec spec{
+      .name = "random_geometric",
+      .help = "The random_geometric shape: sites placed uniformly at random in the unit square "
+              "(from the seed), two sites linked when at most `radius` apart; a link's latency is "
+              "backhaul.latency + latency_per_unit * distance.",
+      .fields = {
+          {.key = "radius", .kind = Kind::kNumber,
+           .help = "largest distance of a link, in sides of the square", .default_json = "0.35",
+           .min = 0, .min_exclusive = true, .max = 1.5},
+          {.key = "latency_per_unit", .kind = Kind::kDuration,
+           .help = "latency added per side of the square of distance", .default_json = "\"0s\"",
+           .unit = "s", .min = 0},
+      }};
+  return spec;
+}
+
+const Field kSiteNameItem{.key = "between", .kind = Kind::kString, .help = "a site name"};
+
+const ObjectSpec& site_link_spec() {
+  static const ObjectSpec spec{
+      .name = "site_link",
+      .help = "An explicit site link, added to the generated ones. Parameters left out are the "
+              "backhaul's.",
+      .fields = {
+          {.key = "between", .kind = Kind::kValueList, .required = true,
+           .help = "the two sites it joins, by exact name; up is from the first to the second",
+           .min_items = 2, .max_items = 2, .item = &kSiteNameItem},
+          {.key = "bandwidth", .kind = Kind::kRate, .help = "bandwidth of both directions",
+           .unit = "bit/s", .min = 0, .min_exclusive = true,
+           .default_note = "the backhaul's"},
+          {.key = "up", .kind = Kind::kRate, .help = "bandwidth from the first site to the second",
+           .unit = "bit/s", .min = 0, .min_exclusive = true, .default_note = "bandwidth"},
+          {.key = "down", .kind = Kind::kRate,
+           .help = "bandwidth from the second site to the first", .unit = "bit/s", .min = 0,
+           .min_exclusive = true, .default_note = "bandwidth"},
+          {.key = "latency", .kind = Kind::kDuration, .help = "one-way latency", .unit = "s",
+           .min = 0, .default_note = "the backhaul's"},
+          {.key = "jitter", .kind = Kind::kObject, .help = "added to the latency of each message",
+           .object = &duration_distribution_spec(), .default_note = "the backhaul's"},
+      }};
+  return spec;
+}
+
+const ObjectSpec& store_and_forward_spec() {
+  static const ObjectSpec spec{
+      .name = "store_and_forward",
+      .help = "What a device does with the messages it sends while it cannot reach their "
+              "destination: it queues them, and delivers them in order when it can again.",
+      .fields = {
+          {.key = "capacity", .kind = Kind::kInteger, .help = "messages queued per device",
+           .default_json = "1000", .min = 1, .max = 4294967295.0},
+          {.key = "drop", .kind = Kind::kChoice,
+           .help = "which message a full queue gives up", .default_json = "\"oldest\"",
+           .choices = {"oldest", "newest"}},
+      }};
+  return spec;
+}
+
+const ObjectSpec& network_spec() {
+  static const ObjectSpec spec{
+      .name = "network",
+      .help = "The network: each device's access link to its site, and site links (generated "
+              "by `shape`, plus explicit `links`). Without this section nothing is networked.",
+      .fields = {
+          {.key = "access", .kind = Kind::kEither,
+           .help = "access link of every device whose fleet entry gives none: a preset name, or "
+                   "an object",
+           .default_json = "\"ethernet\"", .choices = preset_names(), .object = &access_spec(),
+           .scalar = Kind::kChoice},
+          {.key = "shape", .kind = Kind::kChoice,
+           .help = "how site links are generated: every other site to the hub (star); each site "
+                   "that is neither the hub nor a region to a region, dealt round-robin in site "
+                   "order, and every region to the hub (two_tier); random_geometric; or none "
+                   "(only `links`)",
+           .default_json = "\"star\"", .choices = {"star", "two_tier", "random_geometric", "none"}},
+          {.key = "hub", .kind = Kind::kString,
+           .help = "the site at the centre of star and two_tier, by exact name",
+           .default_note = "the single site of kind cloud"},
+          {.key = "backhaul", .kind = Kind::kObject, .help = "parameters of the site links",
+           .default_json = "{}", .object = &backhaul_spec()},
+          {.key = "random_geometric", .kind = Kind::kObject,
+           .help = "parameters of the random_geometric shape; only with that shape",
+           .object = &random_geometric_spec(), .default_note = "`{}` with that shape"},
+          {.key = "links", .kind = Kind::kList, .help = "explicit site links",
+           .default_json = "[]", .object = &site_link_spec()},
+          {.key = "message_threshold", .kind = Kind::kSize,
+           .help = "transfers of at most this size take the fast path (latency + size / "
+                   "bandwidth, no sharing)",
+           .default_json = "\"64KiB\"", .unit = "bytes", .min = 0},
+          {.key = "store_and_forward", .kind = Kind::kObject,
+           .help = "queues of messages on devices that are cut off", .default_json = "{}",
+           .object = &store_and_forward_spec()},
+          {.key = "busiest_links", .kind = Kind::kInteger,
+           .help = "utilisation time series are kept for this many site links, the busiest",
+           .default_json = "10", .min = 0, .max = 1e6},
+          {.key = "connected", .kind = Kind::kBool,
+           .help = "require every site to reach every other through site links",
+           .default_json = "true"},
+      }};
+  return spec;
+}
+
+// ---- outages --------------------------------------------------------------------------------
+
+const Field kWindowTime{.key = "windows", .kind = Kind::kDuration, .help = "a time", .unit = "s",
+                        .min = 0};
+const Field kWindowItem{.key = "windows", .kind = Kind::kValueList,
+                        .help = "[down at, up at)", .min_items = 2, .max_items = 2,
+                        .item = &kWindowTime};
+const Field kGroupItem{.key = "groups", .kind = Kind::kSelector, .help = "sites", .min_items = 1};
+
+// The outage kinds that take at + duration, windows, or mtbf + mttr.
+const std::vector<const char*> kTimed = {"link", "site", "partition", "access"};
+
+const ObjectSpec& outage_spec() {
+  static const ObjectSpec spec{
+      .name = "outage",
+      .help = "Elements of the network going down and coming back: what (`kind` and its key) "
+              "and when: `at` + `duration`, `windows`, or `mtbf` + `mttr` (exactly one), or a "
+              "`trace` file.",
+      .fields = {
+          {.key = "name", .kind = Kind::kString, .help = "name, in the results",
+           .default_note = "\"<kind>-<index>\""},
+          {.key = "kind", .kind = Kind::kChoice, .required = true,
+           .help = "what goes down: the site links between two sites, whole sites (their site "
+                   "links and devices' access links), the site links across a partition, "
+                   "devices' access links, or what a trace file says",
+           .choices = {"link", "site", "partition", "access", "trace"}},
+          {.key = "between", .kind = Kind::kValueList, .required = true,
+           .help = "the two sites whose site links go down, by exact name", .min_items = 2,
+           .max_items = 2, .item = &kSiteNameItem, .only_for = {"link"}},
+          {.key = "site", .kind = Kind::kSelector, .required = true,
+           .help = "the sites that go down", .min_items = 1, .only_for = {"site"}},
+          {.key = "groups", .kind = Kind::kValueList, .required = true,
+           .help = "disjoint groups of sites (each a selector); every site link between two "
+                   "groups goes down",
+           .min_items = 2, .item = &kGroupItem, .only_for = {"partition"}},
+          {.key = "devices", .kind = Kind::kSelector, .required = true,
+           .help = "the devices whose access links go down, by device name or glob",
+           .min_items = 1, .only_for = {"access"}},
+          {.key = "file", .kind = Kind::kString, .required = true,
+           .help = "CSV file with header time,element,state (relative to the scenario file)",
+           .only_for = {"trace"}},
+          {.key = "at", .kind = Kind::kDuration, .help = "when it goes down (with duration)",
+           .unit = "s", .min = 0, .only_for = kTimed},
+          {.key = "duration", .kind = Kind::kDuration, .help = "how long it stays down (with at)",
+           .unit = "s", .min = 0, .min_exclusive = true, .only_for = kTimed},
+          {.key = "windows", .kind = Kind::kValueList,
+           .help = "times it is down, each [down at, up at), sorted and disjoint",
+           .min_items = 1, .item = &kWindowItem, .only_for = kTimed},
+          {.key = "mtbf", .kind = Kind::kEither,
+           .help = "time up before each failure: a distribution, or a duration (exponential "
+                   "with that mean); with site and access, each site or device fails on its own",
+           .unit = "s", .min = 0, .min_exclusive = true, .object = &duration_distribution_spec(),
+           .scalar = Kind::kDuration, .only_for = kTimed},
+          {.key = "mttr", .kind = Kind::kEither,
+           .help = "time down before each repair: a distribution, or a duration (exponential "
+                   "with that mean)",
+           .unit = "s", .min = 0, .min_exclusive = true, .object = &duration_distribution_spec(),
+           .scalar = Kind::kDuration, .only_for = kTimed},
+      },
+      .kind_key = "kind",
+      .noun = "outage"};
   return spec;
 }
 
 const ObjectSpec& workload_spec() {
   static const ObjectSpec spec{
       .name = "workload",
-      .help = "A stream of requests arriving at each matched site, each served by one core of "
-              "one device of that site.",
+      .help = "What the fleet does, by `kind`: requests arriving at each matched site, each "
+              "served by one core of one device there; transfers between each matched device "
+              "and a peer site; or messages each matched device sends to a peer site at a fixed "
+              "interval. Transfers and messages need a network section.",
       .fields = {
           {.key = "name", .kind = Kind::kString, .required = true,
            .help = "workload name, unique"},
           {.key = "kind", .kind = Kind::kChoice, .help = "what the workload is",
-           .default_json = "\"requests\"", .choices = {"requests"}},
-          {.key = "sites", .kind = Kind::kSelector, .required = true,
-           .help = "sites where requests arrive: a name, a glob (* and ?), or a list of those; "
-                   "each must have devices",
+           .default_json = "\"requests\"", .choices = {"requests", "transfers", "messages"}},
+          {.key = "sites", .kind = Kind::kSelector,
+           .help = "requests (required): sites where requests arrive; transfers, messages: the "
+                   "devices of these sites take part (or give `devices`); a name, a glob (* and "
+                   "?), or a list of those; each must have devices",
            .min_items = 1},
+          {.key = "devices", .kind = Kind::kSelector,
+           .help = "the devices that take part, by device name or glob (instead of `sites`)",
+           .min_items = 1, .only_for = {"transfers", "messages"}},
+          {.key = "peer", .kind = Kind::kString, .required = true,
+           .help = "the site at the other end, by exact name",
+           .only_for = {"transfers", "messages"}},
+          {.key = "direction", .kind = Kind::kChoice,
+           .help = "upload: from the device to the peer; download: from the peer to the device",
+           .default_json = "\"upload\"", .choices = {"upload", "download"},
+           .only_for = {"transfers"}},
           {.key = "arrivals", .kind = Kind::kObject, .required = true,
-           .help = "the arrival process", .object = &arrivals_spec()},
+           .help = "the arrival process", .object = &arrivals_spec(),
+           .only_for = {"requests", "transfers"}},
           {.key = "service", .kind = Kind::kObject, .required = true,
-           .help = "the service-time distribution", .object = &service_spec()},
+           .help = "the service-time distribution", .object = &service_spec(),
+           .only_for = {"requests"}},
           {.key = "dispatch", .kind = Kind::kChoice,
            .help = "how a site picks the device for a request: uniformly at random, in turn, or "
                    "the one with the fewest requests per core (ties to the first)",
            .default_json = "\"least_loaded\"",
-           .choices = {"random", "round_robin", "least_loaded"}},
-      }};
+           .choices = {"random", "round_robin", "least_loaded"}, .only_for = {"requests"}},
+          {.key = "size", .kind = Kind::kEither, .required = true,
+           .help = "bytes per transfer or message: a size, or (transfers only) a distribution "
+                   "of sizes",
+           .unit = "bytes", .min = 0, .min_exclusive = true, .object = &size_distribution_spec(),
+           .scalar = Kind::kSize, .only_for = {"transfers", "messages"}},
+          {.key = "on_break", .kind = Kind::kChoice,
+           .help = "when a link of its route goes down, a transfer fails, or resumes on another "
+                   "route or when one returns (keeping the bytes sent)",
+           .default_json = "\"resume\"", .choices = {"fail", "resume"},
+           .only_for = {"transfers"}},
+          {.key = "timeout", .kind = Kind::kDuration,
+           .help = "a resumable transfer gives up this long after it started; 0s: never",
+           .default_json = "\"0s\"", .unit = "s", .min = 0, .only_for = {"transfers"}},
+          {.key = "interval", .kind = Kind::kDuration, .required = true,
+           .help = "time between two messages of one device (the first at a random phase)",
+           .unit = "s", .min = 0, .min_exclusive = true, .only_for = {"messages"}},
+      },
+      .kind_key = "kind",
+      .noun = "workload"};
   return spec;
 }
 
@@ -207,10 +504,21 @@ const ObjectSpec& scenario_spec() {
            .object = &fleet_spec(), .min_items = 1},
           {.key = "workloads", .kind = Kind::kList, .required = true,
            .help = "what the fleet serves", .object = &workload_spec(), .min_items = 1},
+          {.key = "network", .kind = Kind::kObject,
+           .help = "the network; without it, devices are not networked and there are no "
+                   "outages, transfers or messages",
+           .object = &network_spec(), .default_note = "none"},
+          {.key = "outages", .kind = Kind::kList, .help = "outages of network elements",
+           .default_json = "[]", .object = &outage_spec()},
           {.key = "output", .kind = Kind::kObject, .help = "what the results record",
            .default_json = "{}", .object = &output_spec()},
       }};
   return spec;
+}
+
+bool ObjectSpec::applies(const Field& f, std::string_view kind) {
+  return f.only_for.empty() || std::any_of(f.only_for.begin(), f.only_for.end(),
+                                           [&](const char* k) { return kind == k; });
 }
 
 const Field* ObjectSpec::find(std::string_view key) const {

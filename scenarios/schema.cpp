@@ -32,6 +32,16 @@ Json ref(const ObjectSpec& spec) {
 Json field_schema(const Field& f) {
   Json s = Json::object();
   s["description"] = std::string(f.help) + (*f.unit ? std::string(" [") + f.unit + "]" : "");
+  if (f.kind == Kind::kEither) {
+    Field scalar = f;
+    scalar.kind = f.scalar;
+    Json one = field_schema(scalar);
+    one.erase("description");
+    one.erase("default");
+    s["anyOf"] = Json::array({one, ref(*f.object)});
+    if (f.default_json) s["default"] = Json::parse(f.default_json);
+    return s;
+  }
   const Json non_empty = {{"type", "string"}, {"minLength", 1}};
   switch (f.kind) {
     case Kind::kString:
@@ -49,9 +59,21 @@ Json field_schema(const Field& f) {
       break;
     case Kind::kDuration:
     case Kind::kSize:
+    case Kind::kRate:
       s["type"] = "string";
       s["pattern"] = kUnitPattern;
       break;
+    case Kind::kValueList: {
+      s["type"] = "array";
+      Json items = field_schema(*f.item);
+      items.erase("description");
+      s["items"] = items;
+      if (f.min_items > 0) s["minItems"] = f.min_items;
+      if (f.max_items > 0) s["maxItems"] = f.max_items;
+      break;
+    }
+    case Kind::kEither:
+      break;  // above
     case Kind::kChoice:
       s["enum"] = strings(f.choices);
       break;
@@ -85,12 +107,34 @@ Json object_schema(const ObjectSpec& spec) {
   Json required = Json::array();
   for (const Field& f : spec.fields) {
     s["properties"][f.key] = field_schema(f);
-    if (f.required) required.push_back(f.key);
+    if (f.required && f.only_for.empty()) required.push_back(f.key);
   }
   if (!required.empty()) s["required"] = required;
   s["additionalProperties"] = false;
+  Json all = Json::array();
+  if (spec.kind_key) {
+    // Per kind: the keys of other kinds are forbidden, and its own required keys required. The
+    // default kind also applies when the kind key is left out.
+    const Field* kf = spec.find(spec.kind_key);
+    for (const char* kind : kf->choices) {
+      const bool is_default = kf->default_json && Json::parse(kf->default_json) == kind;
+      Json when = {{"properties", {{spec.kind_key, {{"const", kind}}}}}};
+      if (!is_default) when["required"] = {spec.kind_key};
+      Json then = Json::object();
+      Json kind_required = Json::array();
+      for (const Field& f : spec.fields) {
+        if (f.only_for.empty()) continue;
+        if (!ObjectSpec::applies(f, kind)) {
+          then["properties"][f.key] = false;
+        } else if (f.required) {
+          kind_required.push_back(f.key);
+        }
+      }
+      if (!kind_required.empty()) then["required"] = kind_required;
+      all.push_back({{"if", when}, {"then", then}});
+    }
+  }
   if (spec.discriminator) {
-    Json all = Json::array();
     for (const Variant& v : spec.variants) {
       Json names = Json::array({spec.discriminator});
       Json alternatives = Json::array();
@@ -109,8 +153,8 @@ Json object_schema(const ObjectSpec& spec) {
                        {"required", {spec.discriminator}}}},
                      {"then", then}});
     }
-    s["allOf"] = all;
   }
+  if (!all.empty()) s["allOf"] = all;
   return s;
 }
 
@@ -126,10 +170,20 @@ std::string type_text(const Field& f) {
     case Kind::kBool: return "boolean";
     case Kind::kDuration: return "duration";
     case Kind::kSize: return "size";
+    case Kind::kRate: return "rate";
     case Kind::kChoice: {
       std::string s;
       for (const char* c : f.choices) s += (s.empty() ? "" : ", ") + std::string("`\"") + c + "\"`";
       return "one of " + s;
+    }
+    case Kind::kValueList: {
+      std::string n = f.min_items == f.max_items ? std::to_string(f.min_items) + " × " : "";
+      return "list of " + n + type_text(*f.item);
+    }
+    case Kind::kEither: {
+      Field scalar = f;
+      scalar.kind = f.scalar;
+      return type_text(scalar) + ", or " + link(f.object);
     }
     case Kind::kSelector: return "selector";
     case Kind::kStringMap: return "object of strings";
@@ -143,6 +197,10 @@ std::string type_text(const Field& f) {
 std::string range_text(const Field& f) {
   std::string s;
   if (f.kind == Kind::kList && f.min_items > 0) return ">= " + std::to_string(f.min_items) + " entry";
+  if (f.kind == Kind::kValueList) {
+    if (f.min_items == f.max_items) return "";
+    return f.min_items > 0 ? ">= " + std::to_string(f.min_items) + " entries" : "";
+  }
   if (f.min > -kInf) s = (f.min_exclusive ? "> " : ">= ") + number_text(f.min);
   if (f.max < 1e18) s += (s.empty() ? "" : ", ") + std::string("<= ") + number_text(f.max);
   return s;
@@ -163,12 +221,23 @@ std::string expected_text(const Field& f) {
     case Kind::kBool: return "true or false";
     case Kind::kDuration: return "a duration string such as \"250ms\" or \"2h\"";
     case Kind::kSize: return "a size string such as \"512MiB\" or \"4GB\"";
+    case Kind::kRate: return "a rate string such as \"100Mbps\" or \"1Gbps\"";
+    case Kind::kValueList: {
+      const std::string n = f.min_items == f.max_items ? "exactly " + std::to_string(f.min_items)
+                                                       : "";
+      return "a list of " + (n.empty() ? "" : n + " ") + "values, each " + expected_text(*f.item);
+    }
+    case Kind::kEither: {
+      Field scalar = f;
+      scalar.kind = f.scalar;
+      return expected_text(scalar) + ", or an object";
+    }
     case Kind::kChoice: {
       std::string s;
       for (const char* c : f.choices) s += (s.empty() ? "" : ", ") + Json(c).dump();
       return "one of " + s;
     }
-    case Kind::kSelector: return "a site name, a glob such as \"edge-*\", or a list of those";
+    case Kind::kSelector: return "a name, a glob such as \"edge-*\", or a list of those";
     case Kind::kStringMap: return "an object of string values";
     case Kind::kObject: return "an object";
     case Kind::kList: return "a list of objects";
@@ -187,8 +256,11 @@ std::string reference_markdown() {
       std::string def = f.required ? "required" : f.default_json ? std::string("`") + f.default_json + "`"
                                                  : *f.default_note ? f.default_note
                                                                    : "optional";
+      std::string kinds;
+      for (const char* k : f.only_for) kinds += (kinds.empty() ? "" : ", ") + std::string(k);
+      if (!kinds.empty()) kinds = "*" + kinds + ":* ";
       md += std::string("| `") + f.key + "` | " + type_text(f) + " | " + f.unit + " | " + def +
-            " | " + range_text(f) + " | " + f.help + " |\n";
+            " | " + range_text(f) + " | " + kinds + f.help + " |\n";
     }
     if (spec->discriminator) {
       md += std::string("\n| `") + spec->discriminator + "` | keys | meaning |\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "scenarios/detail/names.h"
 #include "sim/units.h"
@@ -9,10 +10,20 @@
 namespace edgetwin::scenarios::detail {
 namespace {
 
-std::vector<std::string> keys_of(const ObjectSpec& spec) {
+// The keys of `spec`; with a kind, only those that exist for that kind.
+std::vector<std::string> keys_of(const ObjectSpec& spec,
+                                 const std::optional<std::string>& kind = std::nullopt) {
   std::vector<std::string> keys;
-  for (const Field& f : spec.fields) keys.emplace_back(f.key);
+  for (const Field& f : spec.fields) {
+    if (!kind || ObjectSpec::applies(f, *kind)) keys.emplace_back(f.key);
+  }
   return keys;
+}
+
+const char* article(std::string_view word) {
+  return !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos
+             ? "an"
+             : "a";
 }
 
 std::string join(const std::vector<const char*>& items, const char* sep) {
@@ -36,17 +47,42 @@ class Walker {
   explicit Walker(Diagnostics& diag) : diag_(diag) {}
 
   Json object(const Json& value, const ObjectSpec& spec, const std::string& path) {
-    Json out = Json::object();
-    for (const auto& [key, v] : value.items()) {
-      if (!spec.find(key)) {
-        diag_.add(path + "/" + pointer_escape(key),
-                  "unknown key '" + key + "';" + did_you_mean(key, keys_of(spec)) +
-                      " valid keys here: " + list_names(keys_of(spec), 99));
+    // The object's kind, when it has a kind key; nullopt when that is invalid (reported below),
+    // and then the keys that depend on it are copied unchecked.
+    std::optional<std::string> kind;
+    if (spec.kind_key) {
+      const Field* kf = spec.find(spec.kind_key);
+      const Json k = value.contains(kf->key)  ? value[kf->key]
+                     : kf->default_json       ? Json::parse(kf->default_json)
+                                              : Json();
+      if (k.is_string() && std::any_of(kf->choices.begin(), kf->choices.end(), [&](const char* c) {
+            return k.get_ref<const std::string&>() == c;
+          })) {
+        kind = k.get<std::string>();
       }
     }
+    for (const auto& [key, v] : value.items()) {
+      const Field* f = spec.find(key);
+      if (!f) {
+        diag_.add(path + "/" + pointer_escape(key),
+                  "unknown key '" + key + "';" + did_you_mean(key, keys_of(spec, kind)) +
+                      " valid keys here: " + list_names(keys_of(spec, kind), 99));
+      } else if (kind && !ObjectSpec::applies(*f, *kind)) {
+        diag_.add(path + "/" + pointer_escape(key),
+                  "'" + key + "' is not a key of " + article(*kind) + " " + *kind + " " +
+                      spec.noun + " (keys of " + article(*kind) + " " + *kind + " " + spec.noun +
+                      ": " + list_names(keys_of(spec, kind), 99) + ")");
+      }
+    }
+    Json out = Json::object();
     for (const Field& f : spec.fields) {
       const std::string child = path + "/" + pointer_escape(f.key);
-      if (auto it = value.find(f.key); it != value.end()) {
+      const auto it = value.find(f.key);
+      if (spec.kind_key && !f.only_for.empty() && (!kind || !ObjectSpec::applies(f, *kind))) {
+        if (it != value.end()) out[f.key] = *it;  // reported, or its kind is: copied as it is
+        continue;
+      }
+      if (it != value.end()) {
         out[f.key] = field(*it, f, child);
       } else if (f.default_json) {
         out[f.key] = field(Json::parse(f.default_json), f, child);
@@ -89,6 +125,7 @@ class Walker {
         return v;
       case Kind::kDuration:
       case Kind::kSize:
+      case Kind::kRate:
         unit_string(v, f, path);
         return v;
       case Kind::kChoice:
@@ -147,6 +184,37 @@ class Walker {
         }
         return out;
       }
+      case Kind::kValueList: {
+        if (!v.is_array()) {
+          expected(v, f, path);
+          return v;
+        }
+        const auto n = v.size();
+        const auto lo = static_cast<std::size_t>(f.min_items);
+        const auto hi = static_cast<std::size_t>(f.max_items);
+        if (n < lo || (hi > 0 && n > hi)) {
+          const std::string want = lo == hi ? "exactly " + std::to_string(lo)
+                                   : n < lo ? "at least " + std::to_string(lo)
+                                            : "at most " + std::to_string(hi);
+          diag_.add(path, "expected " + want + (lo == 1 && hi == 1 ? " entry" : " entries") +
+                              " in '" + f.key + "', got " + std::to_string(n));
+        }
+        Json out = Json::array();
+        for (std::size_t i = 0; i < n; ++i) {
+          out.push_back(field(v[i], *f.item, path + "/" + std::to_string(i)));
+        }
+        return out;
+      }
+      case Kind::kEither: {
+        if (v.is_object()) return object(v, *f.object, path);
+        if (!v.is_string()) {
+          expected(v, f, path);
+          return v;
+        }
+        Field scalar = f;
+        scalar.kind = f.scalar;
+        return field(v, scalar, path);
+      }
       case Kind::kObjectMap: {
         if (!v.is_object()) {
           expected(v, f, path);
@@ -173,6 +241,7 @@ class Walker {
       std::string hint;
       if (v.is_number() && f.kind == Kind::kDuration) hint = " (write e.g. \"" + v.dump() + "s\")";
       if (v.is_number() && f.kind == Kind::kSize) hint = " (write e.g. \"" + v.dump() + "B\")";
+      if (v.is_number() && f.kind == Kind::kRate) hint = " (write e.g. \"" + v.dump() + "Mbps\")";
       diag_.add(path, "expected " + expected_text(f) + ", got " + describe(v) + hint);
       return;
     }
@@ -182,6 +251,10 @@ class Walker {
       const auto parsed = sim::parse_duration(s);
       if (!parsed.ok()) return diag_.add(path, parsed.error);
       amount = sim::to_seconds(parsed.value);
+    } else if (f.kind == Kind::kRate) {
+      const auto parsed = sim::parse_rate(s);
+      if (!parsed.ok()) return diag_.add(path, parsed.error);
+      amount = parsed.value;
     } else {
       const auto parsed = sim::parse_size(s);
       if (!parsed.ok()) return diag_.add(path, parsed.error);
@@ -198,7 +271,7 @@ class Walker {
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (!ok_name(v[i])) {
           diag_.add(path + "/" + std::to_string(i),
-                    "expected a site name or glob, got " + describe(v[i]));
+                    "expected a name or a glob, got " + describe(v[i]));
         }
       }
     } else if (!ok_name(v)) {

@@ -21,12 +21,16 @@ enum class Kind {
   kBool,
   kDuration,   // a duration string ("250ms"); min/max in seconds
   kSize,       // a size string ("512MiB"); min in bytes
+  kRate,       // a rate string ("100Mbps"); min in bits per second
   kChoice,     // one of `choices`
   kSelector,   // a name, a glob with * and ?, or a non-empty list of those
   kStringMap,  // an object of string values (labels)
   kObject,     // an object described by `object`
   kList,       // an array of objects described by `object`, at least `min_items` long
   kObjectMap,  // an object whose keys are free names and whose values are `object`s
+  kValueList,  // an array of values, each one checked as the Field `item`; min_items..max_items
+  kEither,     // a string checked as `scalar` (a choice, duration or size: the Field's own
+               // choices, unit and range apply), or an object described by `object`
 };
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -42,9 +46,15 @@ struct Field {
   bool min_exclusive = false;
   double max = kInf;              // inclusive
   std::vector<const char*> choices = {};  // kChoice
-  const ObjectSpec* object = nullptr;     // kObject, kList, kObjectMap
-  int min_items = 0;                      // kList, kSelector lists
+  const ObjectSpec* object = nullptr;     // kObject, kList, kObjectMap, kEither
+  int min_items = 0;                      // kList, kValueList, kSelector lists
+  int max_items = 0;                      // kValueList; 0: no limit
   const char* default_note = "";  // a computed default, for the docs ("the device type")
+  const Field* item = nullptr;    // kValueList: what each element is
+  Kind scalar = Kind::kString;    // kEither: what the string form is
+  // The values of the object's kind key (ObjectSpec::kind_key) for which this key exists; empty:
+  // all. Elsewhere the key is an error, and it is neither required nor defaulted.
+  std::vector<const char*> only_for = {};
 };
 
 // An object whose allowed parameters depend on one discriminator field (a distribution's
@@ -62,7 +72,13 @@ struct ObjectSpec {
   std::vector<Field> fields;
   const char* discriminator = nullptr;
   std::vector<Variant> variants = {};
+  // The key whose value decides which keys exist (Field::only_for), and what the object is
+  // called in messages ("'peer' is not a key of a requests workload").
+  const char* kind_key = nullptr;
+  const char* noun = "";
   const Field* find(std::string_view key) const;
+  // True iff field `f` exists when the kind key is `kind`.
+  static bool applies(const Field& f, std::string_view kind);
 };
 
 // The root object of a scenario file; everything else is reachable from it.

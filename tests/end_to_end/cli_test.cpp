@@ -131,6 +131,49 @@ TEST(EndToEnd, TheSameScenarioAndSeedGiveIdenticalResultDatasets) {
   for (const auto& f : {a, b, c, d}) fs::remove(f);
 }
 
+TEST(EndToEnd, TheNetworkExampleRecordsLinksTransfersMessagesAndOutagesDeterministically) {
+  const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/network-outages.json";
+  const std::string a = work("net-a.h5"), b = work("net-b.h5");
+  const Command c = cli("run " + scenario + " -o " + a + " --json");
+  ASSERT_EQ(c.exit_code, 0) << c.out;
+  ASSERT_EQ(cli("run " + scenario + " -q -o " + b + " --event-list heap").exit_code, 0);
+  const auto ra = analysis::read_results(a), rb = analysis::read_results(b);
+  // Identical network datasets whatever the event list.
+  for (const char* table : {"transfers", "messages", "outages", "requests"}) {
+    EXPECT_EQ(ra.events.at(table).integer, rb.events.at(table).integer) << table;
+    EXPECT_EQ(ra.events.at(table).text, rb.events.at(table).text) << table;
+  }
+  EXPECT_EQ(ra.timeseries.size(), rb.timeseries.size());
+  for (const auto& [name, table] : ra.timeseries) {
+    EXPECT_EQ(table.numeric, rb.timeseries.at(name).numeric) << name;
+  }
+  const auto& s = ra.summary;
+  const auto& transfers = ra.events.at("transfers");
+  const auto& messages = ra.events.at("messages");
+  EXPECT_EQ(static_cast<double>(transfers.rows), s.at("transfers"));
+  EXPECT_EQ(static_cast<double>(messages.rows), s.at("messages"));
+  EXPECT_GT(s.at("transfers_delivered"), 50.0);
+  EXPECT_GT(s.at("messages_late"), 0.0);  // telemetry waited out the outages
+  EXPECT_GT(s.at("outages"), 2.0);
+  EXPECT_GT(s.at("network_bytes"), 1e8);
+  EXPECT_LE(s.at("transfer_time_p50_s"), s.at("transfer_time_p99_s"));
+  EXPECT_NE(c.out.find("\"network_bytes\":"), std::string::npos);  // in the --json summary
+  // Each delivered message left its queue no earlier than it was sent and arrived later still.
+  const auto& sent = messages.integer.at("sent_ns");
+  const auto& left = messages.integer.at("transmit_ns");
+  const auto& arrived = messages.integer.at("delivered_ns");
+  for (std::size_t i = 0; i < messages.rows; ++i) {
+    ASSERT_LE(sent[i], left[i]);
+    ASSERT_LE(left[i], arrived[i]);
+  }
+  // Links: every directed link listed, site links carried traffic, utilisation series present.
+  EXPECT_GT(ra.links.rows, 0u);
+  bool any_util = false;
+  for (const auto& [name, table] : ra.timeseries) any_util |= name.rfind("link_util.", 0) == 0;
+  EXPECT_TRUE(any_util);
+  for (const auto& f : {a, b}) fs::remove(f);
+}
+
 TEST(EndToEnd, RunWithoutAScenarioRunsTheBundledDefault) {
   const std::string out = work("bundled.h5");
   const Command c = cli("run -q -o " + out + " --json");

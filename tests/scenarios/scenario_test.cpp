@@ -196,7 +196,7 @@ TEST(Overrides, AnInvalidOverriddenValueIsBlamedOnTheOverrideNotALine) {
 }
 
 TEST(Examples, EveryBundledExampleLoadsWithoutError) {
-  for (const char* name : {"default", "mm1", "city-inference"}) {
+  for (const char* name : {"default", "mm1", "city-inference", "network-outages"}) {
     const std::string path = testing::source_dir() + "/scenarios/examples/" + name + ".json";
     const LoadResult r = load_scenario_file(path);
     EXPECT_TRUE(r.ok()) << path << "\n" << r.error_text();
@@ -241,7 +241,7 @@ TEST(Examples, CityInferenceHasFiftyEdgeSitesAndOverTwoThousandDevices) {
 TEST(Examples, EveryExampleKeepsEachSiteBelowEightyPercentUtilisation) {
   // Offered load of a site: sum over workloads at it of rate * E[S], in reference-core seconds
   // per second; capacity: sum over its devices of cores * core_speed. rho = load / capacity.
-  for (const char* name : {"default", "mm1", "city-inference"}) {
+  for (const char* name : {"default", "mm1", "city-inference", "network-outages"}) {
     const LoadResult r =
         load_scenario_file(testing::source_dir() + "/scenarios/examples/" + name + ".json");
     ASSERT_TRUE(r.ok()) << r.error_text();
