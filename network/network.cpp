@@ -213,8 +213,8 @@ void Network::apply_link_changes(std::span<const LinkId> links, bool up, sim::En
     for (LinkId l : {link, Topology::reverse(link)}) {
       flows_.set_capacity(l, up ? nominal_capacity_[l] : 0.0, now);
     }
+    router_.link_changed(link);
   }
-  router_.invalidate();
   if (!up) {
     // Transfers whose route crosses a broken link, in FlowId order (deterministic).
     std::vector<TransferId>& hit = scratch_;

@@ -39,24 +39,46 @@ struct Router::Graph {
 
 Router::Router(const Topology& topology)
     : topology_(topology), graph_(std::make_unique<Graph>()) {
-  graph_->g = Graph::G(topology.node_count());
-  for (LinkId l = 0; l < topology.link_count(); ++l) {
-    boost::add_edge(topology.from(l), topology.to(l), {l, topology.latency(l) + 1}, graph_->g);
+  const std::size_t n = topology.node_count();
+  leaf_link_.assign(n, kNoLink);
+  core_index_.assign(n, kNoLink);
+  for (NodeId v = 0; v < n; ++v) {
+    if (topology.out_links(v).size() == 1) {
+      leaf_link_[v] = topology.out_links(v)[0];
+    } else {
+      core_index_[v] = static_cast<std::uint32_t>(core_node_.size());
+      core_node_.push_back(v);
+    }
   }
-  trees_.resize(topology.node_count());
+  graph_->g = Graph::G(core_node_.size());
+  for (LinkId l = 0; l < topology.link_count(); ++l) {
+    const std::uint32_t a = core_index_[topology.from(l)], b = core_index_[topology.to(l)];
+    if (a != kNoLink && b != kNoLink) {
+      boost::add_edge(a, b, {l, topology.latency(l) + 1}, graph_->g);
+    }
+  }
+  trees_.resize(core_node_.size());
 }
 
 Router::~Router() = default;
 
 void Router::invalidate() {
   for (auto& tree : trees_) tree.clear();
+  last_a_ = kNoNode;
 }
 
-const std::vector<LinkId>& Router::tree_from(NodeId source) {
+void Router::link_changed(LinkId l) {
+  last_a_ = kNoNode;
+  if (core_index_[topology_.from(l)] != kNoLink && core_index_[topology_.to(l)] != kNoLink) {
+    invalidate();
+  }
+}
+
+const std::vector<LinkId>& Router::tree_from(std::uint32_t source) {
   std::vector<LinkId>& tree = trees_[source];
   if (!tree.empty()) return tree;
   Graph& graph = *graph_;
-  const std::size_t n = topology_.node_count();
+  const std::size_t n = core_node_.size();
   graph.distance.assign(n, sim::kTimeMax);
   tree.assign(n, kNoLink);
   using View = boost::filtered_graph<Graph::G, Graph::UpLinks>;
@@ -65,8 +87,7 @@ const std::vector<LinkId>& Router::tree_from(NodeId source) {
   struct Visitor : boost::default_dijkstra_visitor {
     std::vector<LinkId>* tree;
     const Graph::G* g;
-    void edge_relaxed(boost::graph_traits<Graph::G>::edge_descriptor e,
-                      const View&) {
+    void edge_relaxed(boost::graph_traits<Graph::G>::edge_descriptor e, const View&) {
       (*tree)[boost::target(e, *g)] = (*g)[e].link;
     }
   } visitor;
@@ -84,41 +105,55 @@ const std::vector<LinkId>& Router::tree_from(NodeId source) {
 }
 
 bool Router::route(NodeId a, NodeId b, std::vector<LinkId>& out) {
+  if (a == last_a_ && b == last_b_) {
+    out = last_route_;
+    return last_ok_;
+  }
+  last_ok_ = find_route(a, b, out);
+  last_a_ = a;
+  last_b_ = b;
+  last_route_ = out;
+  return last_ok_;
+}
+
+bool Router::find_route(NodeId a, NodeId b, std::vector<LinkId>& out) {
   out.clear();
   if (a == b) return true;
   // Leaves enter and leave through their only link.
-  LinkId first = kNoLink, last = kNoLink;
+  const LinkId first = leaf_link_[a];
+  const LinkId last = leaf_link_[b] == kNoLink ? kNoLink : Topology::reverse(leaf_link_[b]);
   NodeId s = a, t = b;
-  if (is_leaf(a)) {
-    first = topology_.out_links(a)[0];
+  if (first != kNoLink) {
     if (!topology_.is_up(first)) return false;
     s = topology_.to(first);
+    if (s == b) {  // b is a's neighbour
+      out.push_back(first);
+      return true;
+    }
   }
-  if (is_leaf(b)) {
-    last = Topology::reverse(topology_.out_links(b)[0]);
+  if (last != kNoLink) {
     if (!topology_.is_up(last)) return false;
     t = topology_.from(last);
+    if (t == a) {  // a is b's neighbour
+      out.push_back(last);
+      return true;
+    }
   }
-  if (first != kNoLink && s == b) {  // b is a's neighbour
-    out.push_back(first);
-    return true;
-  }
-  if (last != kNoLink && t == a) {  // a is b's neighbour
-    out.push_back(last);
-    return true;
-  }
+  // Two leaves joined directly to each other form a component of their own.
+  if (core_index_[s] == kNoLink || core_index_[t] == kNoLink) return false;
   if (first != kNoLink) out.push_back(first);
   if (s != t) {
-    const std::vector<LinkId>& tree = tree_from(s);
+    const std::uint32_t cs = core_index_[s];
+    const std::vector<LinkId>& tree = tree_from(cs);
     const std::size_t mark = out.size();
-    for (NodeId v = t; v != s;) {
+    for (std::uint32_t v = core_index_[t]; v != cs;) {
       const LinkId l = tree[v];
       if (l == kNoLink) {
         out.clear();
         return false;
       }
       out.push_back(l);
-      v = topology_.from(l);
+      v = core_index_[topology_.from(l)];
     }
     std::reverse(out.begin() + static_cast<std::ptrdiff_t>(mark), out.end());
   }
