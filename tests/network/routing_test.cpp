@@ -61,6 +61,33 @@ TEST(Routing, DevicesAreRoutedThroughTheirSiteAndOnlySwitchTreesAreComputed) {
   EXPECT_EQ(router.trees_computed(), 2u);  // s1 and s2, not one per device
 }
 
+TEST(Routing, AnAccessLinkGoingDownCutsOnlyItsDeviceAndKeepsTheTrees) {
+  Topology t;
+  const NodeId s1 = t.add_node("s1"), s2 = t.add_node("s2");
+  const LinkId backhaul = t.add_link(s1, s2, 1e9, 1e9, 5 * kMillisecond).first;
+  const NodeId d1 = t.add_node("d1"), d2 = t.add_node("d2"), d3 = t.add_node("d3");
+  const LinkId access1 = t.add_link(d1, s1, 1e8, 1e8, kMillisecond).first;
+  t.add_link(d2, s1, 1e8, 1e8, kMillisecond);
+  t.add_link(d3, s2, 1e8, 1e8, kMillisecond);
+  Router router(t);
+  EXPECT_EQ(router.core_nodes(), 2u);
+  std::vector<LinkId> route;
+  ASSERT_TRUE(router.route(d1, d3, route));
+  EXPECT_EQ(router.trees_computed(), 1u);
+  t.set_up(access1, false);
+  router.link_changed(access1);
+  EXPECT_FALSE(router.route(d1, d3, route));
+  EXPECT_FALSE(router.route(d3, d1, route));
+  ASSERT_TRUE(router.route(d2, d3, route));
+  EXPECT_EQ(route.size(), 3u);
+  EXPECT_EQ(router.trees_computed(), 1u);  // the core did not change
+  t.set_up(backhaul, false);
+  router.link_changed(backhaul);
+  EXPECT_FALSE(router.route(d2, d3, route));
+  EXPECT_TRUE(router.route(d2, s1, route));
+  EXPECT_EQ(router.trees_computed(), 2u);
+}
+
 TEST(Routing, ABrokenLinkChangesTheRouteAndAPartitionHasNone) {
   Topology t;
   const NodeId x = t.add_node("x"), y = t.add_node("y"), z = t.add_node("z");
