@@ -1,6 +1,6 @@
 // The generic half of validation: checks a JSON value against an ObjectSpec (kinds, ranges,
 // choices, required and unknown keys, distribution variants) and fills in defaults. The checks
-// that need more than one value (names, selectors, device types) are in scenario.cpp.
+// that need more than one value (names, selectors, device types) are in builder.h.
 #pragma once
 
 #include <string>
