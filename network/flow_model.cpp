@@ -17,6 +17,21 @@ constexpr double kSameRate = 1e-12;
 // this many rounds or flows the solve takes the whole component instead (measured: bench/).
 constexpr int kMaxRounds = 3;
 constexpr std::size_t kMaxRegionFlows = 256;
+// Where bounded regions keep failing (a changed link whose component is small enough to solve
+// outright, but whose changes ripple past kMaxRounds), the rounds are wasted work: a failure adds
+// kMissCost to each dirty link's score (capped at kMissMax), and a solve whose dirty links all
+// score >= kMissSkip goes straight to the component, taking one point off each. So a link that
+// keeps failing tries a bounded region again after every (kMissMax - kMissSkip + 1) direct solves,
+// and a success resets its score.
+constexpr std::uint8_t kMissCost = 4;
+constexpr std::uint8_t kMissSkip = 4;
+constexpr std::uint8_t kMissMax = 8;
+// When a component search finds a giant component (at least half of the active flows), its links
+// are stamped, and the next kGiantSolves solves whose dirty links all carry the stamp and that need
+// a component solve every link and flow instead, skipping the search: a superset of components is
+// solved exactly like each component apart, and the giant one is most of the work. Then one search
+// checks again.
+constexpr std::uint32_t kGiantSolves = 16;
 
 bool same_rate(double a, double b) {
   return a == b || std::fabs(a - b) <= kSameRate * std::max(std::fabs(a), std::fabs(b));
@@ -41,6 +56,8 @@ LinkId FlowModel::add_link(double capacity_bps) {
   level_.push_back(-1.0);
   outside_max_.push_back(0.0);
   outside_bneck_.push_back(0);
+  region_misses_.push_back(0);
+  giant_mark_.push_back(0);
   return id;
 }
 
@@ -221,20 +238,36 @@ void FlowModel::solve() {
   comp_links_.clear();
   comp_flows_.clear();
   boundary_.clear();
+  bool skip_rounds = true;
+  bool in_giant = giant_solves_left_ > 0;
   for (LinkId l : dirty_links_) {
     link_dirty_[l] = 0;
+    if (region_misses_[l] < kMissSkip) skip_rounds = false;
+    if (giant_mark_[l] != giant_gen_) in_giant = false;
     if (link_inside_[l] != epoch_) add_inside(l);
   }
-  dirty_links_.clear();
 
   std::size_t scanned = 0;
+  bool bounded = !skip_rounds;  // still trying a bounded region
+  bool missed = false;          // a bounded region was tried and given up
+  bool searched = false;        // the whole component was found by search
   for (int round = 0;; ++round) {
     grow_region(scanned);
     if (boundary_.empty()) {  // a closed component: nothing outside to check
       fill_region();
       break;
     }
-    if (round >= kMaxRounds || comp_flows_.size() > kMaxRegionFlows) {  // whole component
+    if (!bounded || round >= kMaxRounds || comp_flows_.size() > kMaxRegionFlows) {
+      missed = missed || (bounded && round > 0);  // round 0 only measured the first layer
+      bounded = false;  // the whole component
+      if (in_giant) {  // the component is (nearly) the whole network: skip the search
+        --giant_solves_left_;
+        ++stats_.unsearched_solves;
+        take_whole_network();
+        fill_region();
+        break;
+      }
+      searched = true;
       for (LinkId k : boundary_) add_inside(k);
       boundary_.clear();
       continue;
@@ -251,25 +284,60 @@ void FlowModel::solve() {
     if (kept == boundary_.size()) break;
     boundary_.resize(kept);
   }
+  if (searched) {
+    giant_solves_left_ = 0;
+    if (comp_flows_.size() * 2 >= active_count_) {
+      giant_solves_left_ = kGiantSolves;
+      if (++giant_gen_ == 0) {  // wrapped: forget every old stamp
+        std::fill(giant_mark_.begin(), giant_mark_.end(), 0u);
+        giant_gen_ = 1;
+      }
+      for (LinkId l : comp_links_) giant_mark_[l] = giant_gen_;
+    }
+  }
+  if (skip_rounds) ++stats_.direct_solves;
+  for (LinkId l : dirty_links_) {
+    std::uint8_t& score = region_misses_[l];
+    if (skip_rounds)
+      --score;
+    else if (missed)
+      score = static_cast<std::uint8_t>(std::min<int>(score + kMissCost, kMissMax));
+    else if (bounded)
+      score = 0;
+  }
+  dirty_links_.clear();
   ++stats_.solves;
   stats_.flows_rerated += comp_flows_.size();
   stats_.links_solved += comp_links_.size() + boundary_.size();
 
   // Apply: a flow whose rate changes first banks the bytes sent at its old rate.
   const sim::Time t = dirty_time_;
-  const bool rebuild = comp_flows_.size() > 64 && comp_flows_.size() * 4 > active_count_;
-  std::size_t changed = 0;
+  changed_.clear();
   for (FlowId f : comp_flows_) {
     bottleneck_[f] = frozen_at_[f];
     const double nr = new_rate_[f];
     if (same_rate(nr, rate_[f])) continue;
-    ++changed;
+    changed_.push_back(f);
     advance(f, t);
     rate_[f] = nr;
-    if (!rebuild) heap_set(f);
   }
-  stats_.rates_changed += changed;
-  if (rebuild && changed > 0) heap_rebuild();
+  stats_.rates_changed += changed_.size();
+  if (changed_.size() > 64 && changed_.size() * 4 > active_count_) {
+    heap_rebuild();
+  } else {
+    for (FlowId f : changed_) heap_set(f);
+  }
+}
+
+// The region becomes every link that carries a flow and every active flow, with no boundary.
+void FlowModel::take_whole_network() {
+  comp_links_.clear();
+  comp_flows_.clear();
+  boundary_.clear();
+  for (LinkId l = 0; l < link_flows_.size(); ++l)
+    if (!link_flows_[l].empty()) comp_links_.push_back(l);
+  for (FlowId f = 0; f < route_len_.size(); ++f)
+    if (active_[f] != 0 && route_len_[f] > 0) comp_flows_.push_back(f);
 }
 
 void FlowModel::add_inside(LinkId link) {
@@ -373,7 +441,6 @@ void FlowModel::fill_region() {
     }
   };
 
-  const std::uint32_t epoch = epoch_;
   while (!fill_heap_.empty()) {
     std::pop_heap(fill_heap_.begin(), fill_heap_.end(), later);
     const FillEntry top = fill_heap_.back();
@@ -392,8 +459,10 @@ void FlowModel::fill_region() {
       continue;
     }
     level_[l] = share;
+    // Only the region's unfrozen flows have new_rate_ < 0: every other flow froze (>= 0) in the
+    // solve that last covered it, and a new slot starts at 0.
     for (const LinkEntry& e : link_flows_[l])
-      if (flow_mark_[e.flow] == epoch && new_rate_[e.flow] < 0.0) freeze(e.flow, share, l);
+      if (new_rate_[e.flow] < 0.0) freeze(e.flow, share, l);
   }
 }
 

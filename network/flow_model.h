@@ -7,8 +7,9 @@
 //
 // Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is solved
 // lazily, on the next query, and only for the flows connected to a changed link through shared
-// links (the affected component): all changes at one instant cost one solve. Finishing times live
-// in an indexed heap, so next_completion() is O(1) and a rate change costs O(log flows).
+// links (the affected component, or every flow when a giant component holds most of them): all
+// changes at one instant cost one solve. Finishing times live in an indexed heap, so
+// next_completion() is O(1) and a rate change costs O(log flows).
 //
 // Not modelled (docs/network.md): TCP slow start and congestion control, RTT-unfairness, packet
 // loss, cross-traffic on reverse paths.
@@ -65,6 +66,8 @@ class FlowModel {
     std::uint64_t changes = 0;        // start + remove + set_capacity calls
     std::uint64_t rates_changed = 0;  // of those, flows whose rate actually took a new value
     std::uint64_t links_solved = 0;   // links in the components the solves covered
+    std::uint64_t direct_solves = 0;  // solves that skipped the bounded region (it kept failing)
+    std::uint64_t unsearched_solves = 0;  // solves that took the whole network without a search
   };
   const Stats& stats() const;
 
@@ -92,6 +95,7 @@ class FlowModel {
     if (!dirty_links_.empty()) solve();
   }
   void solve();
+  void take_whole_network();
   void add_inside(LinkId link);
   void grow_region(std::size_t& scanned);
   void prepare_boundary();
@@ -122,6 +126,7 @@ class FlowModel {
   std::vector<double> level_;              // filling scratch: level it saturated at, or -1
   std::vector<double> outside_max_;        // boundary scratch: fastest flow outside the region
   std::vector<std::uint8_t> outside_bneck_;  // boundary scratch: an outside flow froze here
+  std::vector<std::uint8_t> region_misses_;  // how often a bounded region around it failed lately
 
   // Flows (structure of arrays, indexed by FlowId).
   std::vector<std::uint8_t> active_;
@@ -147,9 +152,13 @@ class FlowModel {
   sim::Time dirty_time_ = 0;   // the instant of the pending changes
   sim::Time last_time_ = 0;    // latest instant seen (calls must not go back in time)
   std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> giant_mark_;  // == giant_gen_: in the last giant component found
+  std::uint32_t giant_gen_ = 0;
+  std::uint32_t giant_solves_left_ = 0;  // component solves that take the whole network unsearched
   std::vector<LinkId> comp_links_;
   std::vector<FlowId> comp_flows_;
   std::vector<LinkId> boundary_;
+  std::vector<FlowId> changed_;  // flows whose rate the last solve changed
   std::vector<FillEntry> fill_heap_;
   std::vector<HeapEntry> heap_;
   Stats stats_;

@@ -132,23 +132,18 @@ void Network::finish(TransferId id, Outcome outcome, sim::Time end, double bytes
     messages_.transmit_ns.push_back(t.start);
     messages_.delivered_ns.push_back(end);
     messages_.outcome.push_back(static_cast<std::uint16_t>(outcome));
-    engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
-                    static_cast<std::uint16_t>(outcome));
-    t.state = State::kDone;
-    ++generation_[id];
-    transfers_.release(id);
-    return;
+  } else {
+    records_.from.push_back(r.from);
+    records_.to.push_back(r.to);
+    records_.bytes.push_back(r.bytes);
+    records_.bytes_delivered.push_back(
+        std::clamp<std::int64_t>(r.bytes - std::llround(bytes_left), 0, r.bytes));
+    records_.start_ns.push_back(t.start);
+    records_.end_ns.push_back(end);
+    records_.outcome.push_back(static_cast<std::uint16_t>(outcome));
+    records_.tag.push_back(r.tag);
+    records_.reroutes.push_back(t.reroutes);
   }
-  records_.from.push_back(r.from);
-  records_.to.push_back(r.to);
-  records_.bytes.push_back(r.bytes);
-  records_.bytes_delivered.push_back(
-      std::clamp<std::int64_t>(r.bytes - std::llround(bytes_left), 0, r.bytes));
-  records_.start_ns.push_back(t.start);
-  records_.end_ns.push_back(end);
-  records_.outcome.push_back(static_cast<std::uint16_t>(outcome));
-  records_.tag.push_back(r.tag);
-  records_.reroutes.push_back(t.reroutes);
   engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
                   static_cast<std::uint16_t>(outcome));
   t.state = State::kDone;

@@ -278,6 +278,103 @@ TEST(FlowModel, IncrementalSolveEqualsAFullSolveWithOneGiantComponent) {
   for (std::uint64_t seed = 1; seed <= 5; ++seed) check_against_reference(1, seed);
 }
 
+// A two-level fleet (hosts with up and down links in sites joined by site up and down links) with
+// a few hundred flows: bounded regions keep failing and the cross-site flows make one giant
+// component, so the solves that skip the bounded region and those that take the whole network
+// without a search both run. After each instant every rate must equal the reference.
+struct FleetRun {
+  std::vector<double> rates;      // every alive flow's rate after every checked instant
+  std::vector<Time> completions;  // next_completion() after every instant
+  FlowModel::Stats stats;
+};
+
+FleetRun run_fleet(std::uint64_t seed, double local, bool check) {
+  sim::RandomStream rng(seed, 0, sim::purpose_id("flow-model-fleet"));
+  constexpr std::uint32_t kSites = 4, kHostsPerSite = 6, kHosts = kSites * kHostsPerSite;
+  FlowModel m;
+  std::vector<double> capacity;
+  const auto add = [&](double c) {
+    capacity.push_back(c);
+    return m.add_link(c);
+  };
+  for (std::uint32_t h = 0; h < kHosts; ++h) {  // host h: up 2h, down 2h + 1
+    add(std::floor(rng.uniform(50, 100)) * kMbps);
+    add(std::floor(rng.uniform(50, 100)) * kMbps);
+  }
+  for (std::uint32_t s = 0; s < kSites; ++s) {  // site s: up 2H + 2s, down 2H + 2s + 1
+    add(std::floor(rng.uniform(200, 800)) * kMbps);
+    add(std::floor(rng.uniform(200, 800)) * kMbps);
+  }
+  const auto draw = [&] {
+    RefFlow r;
+    const auto src = static_cast<std::uint32_t>(rng.uniform_int(kHosts));
+    const std::uint32_t site = src / kHostsPerSite;
+    if (rng.uniform01() < local) {
+      auto dst = static_cast<std::uint32_t>(rng.uniform_int(kHostsPerSite - 1));
+      if (dst >= src % kHostsPerSite) ++dst;
+      r.route = {2 * src, 2 * (site * kHostsPerSite + dst) + 1};
+    } else {
+      auto dsite = static_cast<std::uint32_t>(rng.uniform_int(kSites - 1));
+      if (dsite >= site) ++dsite;
+      const auto dst =
+          dsite * kHostsPerSite + static_cast<std::uint32_t>(rng.uniform_int(kHostsPerSite));
+      r.route = {2 * src, 2 * kHosts + 2 * site, 2 * kHosts + 2 * dsite + 1, 2 * dst + 1};
+    }
+    r.cap = rng.uniform01() < 0.1 ? std::floor(rng.uniform(1, 30)) * kMbps : kUnlimited;
+    return r;
+  };
+  std::vector<FlowId> alive;
+  std::vector<RefFlow> ref;
+  Time now = 0;
+  for (int i = 0; i < 300; ++i) {
+    ref.push_back(draw());
+    alive.push_back(m.start(ref.back().route, rng.uniform(1, 100) * kMB, now, ref.back().cap));
+  }
+  FleetRun out;
+  for (int step = 0; step < 300; ++step) {
+    now += sim::kMicrosecond;
+    const auto i = static_cast<std::size_t>(rng.uniform_int(alive.size()));
+    m.remove(alive[i], now);
+    if (rng.uniform01() < 0.5) {  // else the start batches with the removal
+      out.completions.push_back(m.next_completion().first);
+      now += sim::kMicrosecond;
+    }
+    ref[i] = draw();
+    alive[i] = m.start(ref[i].route, rng.uniform(1, 100) * kMB, now, ref[i].cap);
+    if (rng.uniform01() < 0.05) {  // a link goes down, comes back or changes speed
+      const auto l = static_cast<LinkId>(rng.uniform_int(capacity.size()));
+      capacity[l] = rng.uniform01() < 0.3 ? 0.0 : capacity[l] * rng.uniform(0.5, 1.5);
+      m.set_capacity(l, capacity[l], now);
+    }
+    out.completions.push_back(m.next_completion().first);
+    if (step % 3 != 0) continue;
+    const std::vector<double> want = check ? reference_rates(capacity, ref) : std::vector<double>{};
+    for (std::size_t k = 0; k < alive.size(); ++k) {
+      out.rates.push_back(m.rate_bps(alive[k]));
+      if (check) {
+        EXPECT_TRUE(near(out.rates.back(), want[k])) << "step " << step << " flow " << alive[k];
+      }
+    }
+  }
+  out.stats = m.stats();
+  return out;
+}
+
+TEST(FlowModel, SolvesThatSkipTheBoundedRegionOrTheComponentSearchEqualAFullSolve) {
+  std::uint64_t direct = 0, unsearched = 0;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    for (double local : {1.0, 0.9, 0.5, 0.0}) {
+      const FleetRun run = run_fleet(seed, local, true);
+      if (::testing::Test::HasFailure()) return;
+      direct += run.stats.direct_solves;
+      unsearched += run.stats.unsearched_solves;
+    }
+  }
+  // Both shortcuts must have been exercised, else this test checks nothing new.
+  EXPECT_GT(direct, 0u);
+  EXPECT_GT(unsearched, 0u);
+}
+
 // ---- determinism ------------------------------------------------------------------------------
 
 std::vector<double> run_sequence(std::uint64_t seed, std::vector<Time>* finishes) {
@@ -312,6 +409,15 @@ TEST(FlowModel, TheSameChangesGiveIdenticalRatesAndCompletionTimes) {
   const std::vector<double> b = run_sequence(7, &t2);
   EXPECT_EQ(a, b);  // bit for bit
   EXPECT_EQ(t1, t2);
+}
+
+TEST(FlowModel, TheSameChangesOnAFleetGiveIdenticalRatesAndCompletionTimes) {
+  for (double local : {0.9, 0.0}) {
+    const FleetRun a = run_fleet(11, local, false);
+    const FleetRun b = run_fleet(11, local, false);
+    EXPECT_EQ(a.rates, b.rates);  // bit for bit
+    EXPECT_EQ(a.completions, b.completions);
+  }
 }
 
 TEST(FlowModel, FreedFlowIdsAreReusedLastFreedFirst) {
