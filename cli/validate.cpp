@@ -42,8 +42,15 @@ int validate_command(const std::vector<std::string>& args) {
     std::cout << loaded.scenario->resolved_json << "\n";
   } else {
     const auto& fleet = loaded.scenario->fleet;
+    const std::size_t workloads =
+        fleet.workloads.size() + fleet.transfers.size() + fleet.messages.size();
     std::cout << path << ": valid (" << fleet.sites.size() << " sites, " << fleet.devices.size()
-              << " devices, " << fleet.workloads.size() << " workloads)\n";
+              << " devices, " << workloads << " workloads"
+              << (fleet.network.enabled
+                      ? ", " + std::to_string(fleet.network.links.size()) + " site links, " +
+                            std::to_string(fleet.outages.size()) + " outages"
+                      : std::string())
+              << ")\n";
   }
   return kExitOk;
 }
