@@ -8,7 +8,7 @@ ifneq ($(CI),)
   CMAKE_FLAGS += -DEDGETWIN_WERROR=ON
 endif
 
-.PHONY: all demo test deps configure build bench clean
+.PHONY: all demo test sanitize deps configure build bench clean
 
 all: build
 
@@ -28,10 +28,18 @@ demo: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Every test again under AddressSanitizer + UndefinedBehaviorSanitizer (run by CI after `test`).
+sanitize: deps
+	@cmake -S . -B $(BUILD_DIR)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGETWIN_SANITIZE=ON \
+	  -DEDGETWIN_BUILD_BENCH=OFF $(CMAKE_FLAGS) > $(BUILD_DIR)-asan.configure.log 2>&1 \
+	  || { cat $(BUILD_DIR)-asan.configure.log; exit 1; }
+	@cmake --build $(BUILD_DIR)-asan -j $(JOBS)
+	cd $(BUILD_DIR)-asan && ctest --output-on-failure -j $(JOBS)
+
 bench: build
 	./$(BUILD_DIR)/bench/event_loop_bench --benchmark_counters_tabular=true
 	./$(BUILD_DIR)/cli/edgetwin bench engine --pending 10000 --json
 	./$(BUILD_DIR)/cli/edgetwin bench engine --pending 1000000 --json
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(BUILD_DIR)-asan $(BUILD_DIR)-asan.configure.log

@@ -34,14 +34,51 @@ enum class Dispatch {
 };
 const char* dispatch_name(Dispatch d);
 
-// Requests arriving at each of `sites` as an independent Poisson process of rate `rate_per_s`,
-// each served by one core of a device of that site for service_s / core_speed seconds.
+// When the requests of one (workload, site) stream arrive (docs/devices.md, "Arrival
+// processes"). Time t is simulated time since the start of the run, which starts at midnight.
+// The workload's rate_per_s is the long-run mean rate; it is the parameter of kPoisson, kConstant
+// and the diurnal sinusoid, and derived (mean_rate_per_s) for a diurnal profile and for kMmpp.
+struct ArrivalProcess {
+  enum class Kind : std::uint8_t {
+    kPoisson,   // exponential inter-arrival times of mean 1 / rate_per_s
+    kConstant,  // every 1 / rate_per_s, from a phase of 0 (first at 1 / rate) or a random one
+    kDiurnal,   // non-homogeneous Poisson: a sinusoid, or hourly_per_s when that is not empty
+    kMmpp,      // Markov-modulated Poisson: `states`, each left after an exponential sojourn
+  };
+  struct MmppState {
+    double rate_per_s = 0.0;      // >= 0
+    double mean_sojourn_s = 1.0;  // > 0; the state is left at rate 1 / mean_sojourn_s
+  };
+  Kind kind = Kind::kPoisson;
+  bool random_phase = false;  // kConstant: first arrival uniform on (0, 1 / rate] instead of at 1 / rate
+  // Sinusoid: rate(t) = rate_per_s * (1 + amplitude * sin(2 pi (t - peak + period / 4) / period)),
+  // highest (rate_per_s * (1 + amplitude)) at t = peak.
+  double amplitude = 0.0;  // in [0, 1]
+  sim::Time peak = 12 * sim::kHour;
+  sim::Time period = sim::kDay;
+  // Profile: rate in hour h of each day is hourly_per_s[h]; 24 values, >= 0, not all 0.
+  std::vector<double> hourly_per_s;
+  // kMmpp: at least 2 states; on leaving state i the process enters one of the others, chosen
+  // uniformly (with 2 states: the other one). At t = 0 the state is drawn from the stationary
+  // distribution pi_i = mean_sojourn_i / sum_j mean_sojourn_j.
+  std::vector<MmppState> states;
+
+  // The long-run mean rate, 1/s: `rate_per_s` for kPoisson, kConstant and the sinusoid; the mean
+  // of the hourly profile; sum_i pi_i * rate_i for kMmpp.
+  double mean_rate_per_s(double rate_per_s) const;
+};
+const char* arrival_process_name(ArrivalProcess::Kind k);
+
+// Requests arriving at each of `sites` as an independent stream of the arrival process
+// `arrivals` (Poisson of rate `rate_per_s` by default), each served by one core of a device of
+// that site for service_s / core_speed seconds.
 struct WorkloadConfig {
   std::string name;
   std::vector<std::uint32_t> sites;
-  double rate_per_s = 0.0;
+  double rate_per_s = 0.0;  // the mean rate at each site (see ArrivalProcess)
   sim::Distribution service_s = sim::Distribution::exponential(0.1);
   Dispatch dispatch = Dispatch::kLeastLoaded;
+  ArrivalProcess arrivals = {};
 };
 
 // ---- Network (docs/network.md) ----------------------------------------------------------------

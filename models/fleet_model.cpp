@@ -8,7 +8,6 @@ namespace {
 
 enum Kind : std::uint16_t { kArrival = 1, kRequest = 2, kDeparture = 3, kSample = 4 };
 constexpr std::uint32_t kNone = sim::PayloadPool<int>::kNone;
-constexpr std::uint32_t kArrivalPurpose = sim::purpose_id("arrivals");
 constexpr std::uint32_t kWorkPurpose = sim::purpose_id("service-work");
 constexpr std::uint32_t kDispatchPurpose = sim::purpose_id("dispatch");
 
@@ -65,12 +64,12 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
       Source src;
       src.workload = w;
       src.site = s;
-      src.mean_interarrival_s = 1.0 / wl.rate_per_s;
-      src.arrivals = sim::RandomStream(config_.seed, s, kArrivalPurpose + w);
+      src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, s, w);
       src.work = sim::RandomStream(config_.seed, s, kWorkPurpose + w);
       src.dispatch = sim::RandomStream(config_.seed, s, kDispatchPurpose + w);
       sources_.push_back(src);
-      expected += wl.rate_per_s * sim::to_seconds(config_.duration - config_.warmup);
+      expected += wl.arrivals.mean_rate_per_s(wl.rate_per_s) *
+                  sim::to_seconds(config_.duration - config_.warmup);
     }
   }
   if (config_.max_requests > 0) expected = std::min(expected, double(config_.max_requests));
@@ -96,7 +95,8 @@ void FleetModel::start(sim::Engine& engine) {
   const auto first_source = static_cast<sim::LpId>(config_.devices.size());
   for (std::uint32_t i = 0; i < sources_.size(); ++i) {
     const sim::LpId lp = first_source + i;
-    const sim::Time t = sim::from_seconds(sources_[i].arrivals.exponential(sources_[i].mean_interarrival_s));
+    Source& src = sources_[i];
+    const sim::Time t = src.arrivals.next(config_.workloads[src.workload].arrivals, 0);
     if (t <= config_.duration) engine.schedule(lp, lp, t, kArrival, i);
   }
   if (config_.sample_interval > 0) engine.schedule(sampler_lp_, sampler_lp_, 0, kSample);
@@ -157,8 +157,7 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   ++in_system_;
   engine.schedule(event.target, device, now, kRequest, slot);
 
-  const sim::Time next = sim::add_saturating(
-      now, sim::from_seconds(src.arrivals.exponential(src.mean_interarrival_s)));
+  const sim::Time next = src.arrivals.next(config_.workloads[src.workload].arrivals, now);
   if (next <= config_.duration) engine.schedule(event.target, event.target, next, kArrival, index);
 }
 

@@ -1,5 +1,6 @@
 // The first real model: devices serving requests as multi-server FIFO queues (one server per
-// core), fed by Poisson arrivals per (workload, site).
+// core), fed by one arrival stream per (workload, site) (Poisson, constant, diurnal or MMPP:
+// models/arrivals.h).
 //
 // Logical processes: one per device (LP id = device index), one per (workload, site) arrival
 // source, and one sampler. A request is three events: its arrival at the source, its hand-over to
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/arrivals.h"
 #include "models/fleet_config.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
@@ -77,10 +79,9 @@ class FleetModel final : public sim::Model {
   struct Source {  // one (workload, site) arrival stream
     std::uint32_t workload;
     std::uint32_t site;
-    double mean_interarrival_s;
     // Drawn per source, so the same seed offers the same requests (times and work) whatever the
     // dispatch policy or fleet does with them: common random numbers across policies.
-    sim::RandomStream arrivals;
+    ArrivalStream arrivals;
     sim::RandomStream work;
     sim::RandomStream dispatch;
     std::uint32_t round_robin = 0;

@@ -53,10 +53,10 @@ void Builder::check_scale() {
     const auto n = static_cast<double>(workload_devices_[i].size());
     if (kind == "requests") {
       sources += workload_sites_[i].size();
-      requests += w["arrivals"]["poisson_per_s"].get<double>() *
-                  static_cast<double>(workload_sites_[i].size()) * seconds;
+      // The long-run mean rate: a diurnal or bursty process offers about as many in all.
+      requests += workload_rate_[i] * static_cast<double>(workload_sites_[i].size()) * seconds;
     } else if (kind == "transfers") {
-      transfers += w["arrivals"]["poisson_per_s"].get<double>() * n * seconds;
+      transfers += workload_rate_[i] * n * seconds;
     } else {
       messages += n * seconds / sim::to_seconds(*duration_of(w["interval"]));
     }

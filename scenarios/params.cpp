@@ -82,18 +82,78 @@ const ObjectSpec& fleet_spec() {
   return spec;
 }
 
+const ObjectSpec& mmpp_state_spec() {
+  static const ObjectSpec spec{
+      .name = "mmpp_state",
+      .help = "One state of a Markov-modulated Poisson process: requests arrive as a Poisson "
+              "process of `rate_per_s` while the process is in it, and it lasts an exponential "
+              "time of mean `sojourn` (it is left at rate 1 / sojourn).",
+      .fields = {
+          {.key = "rate_per_s", .kind = Kind::kNumber, .required = true,
+           .help = "arrival rate in this state; 0 for a silent state", .unit = "1/s", .min = 0,
+           .max = 1e9},
+          {.key = "sojourn", .kind = Kind::kDuration, .required = true,
+           .help = "mean time spent in this state each visit (exponentially distributed)",
+           .unit = "s", .min = 0, .min_exclusive = true},
+      }};
+  return spec;
+}
+
+const Field kHourlyRateItem{.key = "hourly_per_s", .kind = Kind::kNumber,
+                            .help = "a rate per second", .min = 0, .max = 1e9};
+
 const ObjectSpec& arrivals_spec() {
   static const ObjectSpec spec{
       .name = "arrivals",
-      .help = "The arrival process: independent at each matched site (requests) or device "
-              "(transfers).",
+      .help = "The arrival process, independent at each matched site (requests) or device "
+              "(transfers); time of day is simulated time from the start of the run, which "
+              "starts at midnight. Transfers take Poisson arrivals only. The older form "
+              "`{ \"poisson_per_s\": R }` still means a Poisson process of rate R.",
       .fields = {
-          {.key = "poisson_per_s", .kind = Kind::kNumber, .required = true,
-           .help = "rate of a Poisson process at each matched site (requests) or device "
-                   "(transfers)",
-           .unit = "1/s", .min = 0,
-           .min_exclusive = true, .max = 1e9},
-      }};
+          {.key = "process", .kind = Kind::kChoice,
+           .help = "poisson: exponential gaps; constant: one request every 1 / rate_per_s; "
+                   "diurnal: a Poisson process whose rate follows a sinusoid (rate_per_s, "
+                   "amplitude, peak, period) or an hourly profile (hourly_per_s) over each day; "
+                   "mmpp: a Markov-modulated Poisson process (states)",
+           .default_json = "\"poisson\"",
+           .choices = {"poisson", "constant", "diurnal", "mmpp"}},
+          {.key = "rate_per_s", .kind = Kind::kNumber,
+           .help = "poisson, constant: the rate; diurnal: the mean rate of the sinusoid. "
+                   "Required, except that poisson may give poisson_per_s instead and a diurnal "
+                   "profile gives hourly_per_s",
+           .unit = "1/s", .min = 0, .min_exclusive = true, .max = 1e9,
+           .only_for = {"poisson", "constant", "diurnal"}},
+          {.key = "poisson_per_s", .kind = Kind::kNumber,
+           .help = "the rate: the older name of rate_per_s", .unit = "1/s", .min = 0,
+           .min_exclusive = true, .max = 1e9, .only_for = {"poisson"}},
+          {.key = "random_phase", .kind = Kind::kBool,
+           .help = "false: the first request at 1 / rate_per_s; true: at a uniformly random "
+                   "time in (0, 1 / rate_per_s], drawn per site",
+           .default_json = "false", .only_for = {"constant"}},
+          {.key = "amplitude", .kind = Kind::kNumber,
+           .help = "sinusoid: rate(t) = rate_per_s * (1 + amplitude * sin(2 pi (t - peak + "
+                   "period / 4) / period)); required with rate_per_s",
+           .min = 0, .max = 1, .only_for = {"diurnal"}},
+          {.key = "peak", .kind = Kind::kDuration,
+           .help = "sinusoid: time of day (from the start of each period) of the highest rate",
+           .unit = "s", .min = 0, .default_note = "\"12h\" (sinusoid only)",
+           .only_for = {"diurnal"}},
+          {.key = "period", .kind = Kind::kDuration, .help = "sinusoid: the period",
+           .unit = "s", .min = 0, .min_exclusive = true,
+           .default_note = "\"24h\" (sinusoid only)", .only_for = {"diurnal"}},
+          {.key = "hourly_per_s", .kind = Kind::kValueList,
+           .help = "profile: 24 rates, one per hour of the day from midnight, repeated every "
+                   "day (piecewise constant); not all 0; instead of rate_per_s and amplitude",
+           .unit = "1/s", .min_items = 24, .max_items = 24, .item = &kHourlyRateItem,
+           .only_for = {"diurnal"}},
+          {.key = "states", .kind = Kind::kList, .required = true,
+           .help = "the states, at least 2; on leaving one, the process enters one of the "
+                   "others chosen uniformly (with 2: the other); some state's rate must be "
+                   "positive",
+           .object = &mmpp_state_spec(), .min_items = 2, .only_for = {"mmpp"}},
+      },
+      .kind_key = "process",
+      .noun = "arrival process"};
   return spec;
 }
 

@@ -169,7 +169,8 @@ class Walker {
         if (v.size() < static_cast<std::size_t>(f.min_items)) {
           diag_.add(path, "expected at least " + std::to_string(f.min_items) +
                               (f.min_items == 1 ? " entry" : " entries") + " in '" + f.key +
-                              "', got an empty list");
+                              "', got " +
+                              (v.empty() ? std::string("an empty list") : std::to_string(v.size())));
         }
         Json out = Json::array();
         for (std::size_t i = 0; i < v.size(); ++i) {

@@ -110,6 +110,9 @@ class Builder {
   // build_workloads.cpp
   void check_workloads();
   void check_distribution(const Json& d, const std::string& path, bool sizes);
+  // The arrivals of workload i (a requests or transfers workload at `path`): the checks that span
+  // keys, the sinusoid's computed defaults, and workload_arrivals_[i], workload_rate_[i].
+  void check_arrivals(std::size_t i, const std::string& kind, const std::string& path);
   void build_workloads(models::FleetConfig& out);  // REQUIRES: no error was reported
 
   Json& r_;
@@ -124,6 +127,8 @@ class Builder {
   bool fleet_incomplete_ = false;  // some fleet entry's sites are unknown
   bool sites_incomplete_ = false;  // some site name failed to expand
   std::vector<Indices> workload_sites_;
+  std::vector<models::ArrivalProcess> workload_arrivals_;
+  std::vector<double> workload_rate_;  // mean rate per site (requests) or device (transfers)
   // Network, outages, transfers and messages.
   bool network_ = false;         // the scenario has a network section
   std::vector<LinkInfo> links_;  // generated, then explicit: NetworkConfig::links
