@@ -58,6 +58,7 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
   const double in_flight = static_cast<double>(
       std::accumulate(stats.in_system.begin(), stats.in_system.end(), std::uint64_t{0}));
   const double capacity = total_cores * sim_time_s;
+  const double energy_j = std::accumulate(stats.energy_j.begin(), stats.energy_j.end(), 0.0);
 
   Summary s;
   s.scenario = info.scenario;
@@ -76,6 +77,8 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
       {"latency_p99_s", sim::to_seconds(p99)},
       {"latency_max_s", sim::to_seconds(max_ns)},
       {"utilisation_mean", capacity > 0 ? busy / capacity : 0.0},
+      {"energy_kwh", energy_j / 3.6e6},
+      {"power_mean_w", sim_time_s > 0 ? energy_j / sim_time_s : 0.0},
   };
   return s;
 }

@@ -120,6 +120,7 @@ void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_ti
   table.add("busy_core_seconds", stats.busy_core_seconds);
   table.add("utilisation", utilisation);
   table.add("in_system", stats.in_system);
+  table.add("energy_j", stats.energy_j);
   table.write(file, "devices");
 }
 

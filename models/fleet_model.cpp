@@ -51,6 +51,7 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
   busy_core_ns_.assign(n_devices, 0);
   stats_.served.assign(n_devices, 0);
   stats_.busy_core_seconds.assign(n_devices, 0.0);
+  stats_.energy_j.assign(n_devices, 0.0);
   stats_.in_system.assign(n_devices, 0);
 
   double expected = 0.0;
@@ -243,6 +244,10 @@ void FleetModel::finish(sim::Time end) {
   for (std::uint32_t d = 0; d < cores_.size(); ++d) {
     account_busy(d, end);
     stats_.busy_core_seconds[d] = sim::to_seconds(busy_core_ns_[d]);
+    const DeviceType& type = config_.types[config_.devices[d].type];
+    stats_.energy_j[d] = type.idle_power_w * sim::to_seconds(end) +
+                         (type.max_power_w - type.idle_power_w) / static_cast<double>(cores_[d]) *
+                             stats_.busy_core_seconds[d];
     stats_.in_system[d] = in_system_dev_[d];
   }
 }

@@ -42,6 +42,10 @@ struct TimeSeries {
 struct DeviceStats {
   std::vector<std::uint64_t> served;      // recorded completions
   std::vector<double> busy_core_seconds;  // integral of busy cores over time
+  // Energy in joules: the integral of P(t) = idle_w + (max_w - idle_w) * busy(t) / cores, which
+  // is piecewise constant between events, so the integral is exact: idle_w * T +
+  // (max_w - idle_w) / cores * busy_core_seconds.
+  std::vector<double> energy_j;
   std::vector<std::uint32_t> in_system;   // requests queued or in service at the end
 };
 

@@ -77,7 +77,9 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   ASSERT_EQ(d.rows, 3u);
   EXPECT_EQ(d.column_names,
             (std::vector<std::string>{"id", "name", "type", "site", "cores", "core_speed", "served",
-                                      "busy_core_seconds", "utilisation", "in_system"}));
+                                      "busy_core_seconds", "utilisation", "in_system",
+                                      "energy_j"}));
+  EXPECT_EQ(d.numeric.at("energy_j"), run.model->device_stats().energy_j);
   EXPECT_EQ(d.integer.at("id"), (std::vector<std::int64_t>{0, 1, 2}));
   EXPECT_EQ(d.text.at("name"), (std::vector<std::string>{"vm-0", "pi-0", "pi-1"}));
   EXPECT_EQ(d.text.at("type"), (std::vector<std::string>{"big", "small", "small"}));

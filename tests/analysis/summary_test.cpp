@@ -49,7 +49,8 @@ TEST(Summary, OfASmallRunFollowsTheDocumentedDefinitions) {
   EXPECT_EQ(keys, (std::vector<std::string>{"events", "wall_s", "sim_time_s", "requests",
                                             "arrivals", "requests_in_flight", "throughput_per_s",
                                             "latency_mean_s", "latency_p50_s", "latency_p95_s",
-                                            "latency_p99_s", "latency_max_s", "utilisation_mean"}));
+                                            "latency_p99_s", "latency_max_s", "utilisation_mean",
+                                            "energy_kwh", "power_mean_w"}));
 
   std::vector<sim::Time> sorted = run.model->latencies_ns();
   std::sort(sorted.begin(), sorted.end());
@@ -76,6 +77,10 @@ TEST(Summary, OfASmallRunFollowsTheDocumentedDefinitions) {
                    std::accumulate(busy.begin(), busy.end(), 0.0) / (8 * 20.0));
   const auto& in_system = run.model->device_stats().in_system;
   EXPECT_EQ(s.get("requests_in_flight"), std::accumulate(in_system.begin(), in_system.end(), 0.0));
+  const auto& energy = run.model->device_stats().energy_j;
+  const double joules = std::accumulate(energy.begin(), energy.end(), 0.0);
+  EXPECT_DOUBLE_EQ(s.get("energy_kwh"), joules / 3.6e6);
+  EXPECT_DOUBLE_EQ(s.get("power_mean_w"), joules / 20.0);
 }
 
 TEST(Summary, GetNamesTheMissingKey) {

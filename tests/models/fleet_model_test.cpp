@@ -122,3 +122,30 @@ TEST(FleetModel, RefusesAWorkloadAtASiteWithoutDevices) {
 
 }  // namespace
 }  // namespace edgetwin::models
+
+namespace edgetwin::models {
+namespace {
+
+TEST(FleetModel, EnergyIsIdlePowerPlusUtilisationProportionalPowerIntegratedExactly) {
+  // One nuc (4 cores, idle 10 W, max 65 W, core_speed 0.170 / 0.157) serving constant arrivals
+  // at 1/s (t = 1, 2, ..., 100 s) that need 0.5 s of a reference core: 0.5 / core_speed =
+  // 0.461765 s each, one core at a time. By hand, over T = 100 s:
+  //   busy core-seconds = 99 full services (the 100th starts at the end) = 99 * s,
+  //   energy = 10 W * 100 s + (65 - 10) W / 4 cores * busy core-seconds.
+  FleetConfig c;
+  c.duration = 100 * sim::kSecond;
+  c.sample_interval = 0;
+  c.types = {*find_builtin_device_type("nuc")};
+  c.sites = {{"s", "edge"}};
+  c.devices = {{"n", 0, 0, {}}};
+  WorkloadConfig w{"w", {0}, 1.0, sim::Distribution::constant(0.5), Dispatch::kRandom};
+  w.arrivals.kind = ArrivalProcess::Kind::kConstant;
+  c.workloads = {w};
+  const auto model = run(c);
+  const double service = sim::to_seconds(sim::from_seconds(0.5 / (0.170 / 0.157)));
+  EXPECT_NEAR(model->device_stats().busy_core_seconds[0], 99 * service, 1e-9);
+  EXPECT_NEAR(model->device_stats().energy_j[0], 10.0 * 100.0 + 55.0 / 4.0 * 99 * service, 1e-6);
+}
+
+}  // namespace
+}  // namespace edgetwin::models
