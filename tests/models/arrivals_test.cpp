@@ -12,6 +12,7 @@
 
 #include "models/fleet_model.h"
 #include "sim/engine.h"
+#include "tests/models/run_fleet.h"
 
 namespace edgetwin::models {
 namespace {
@@ -166,14 +167,8 @@ FleetConfig model_config(const ArrivalProcess& process, double rate,
   return c;
 }
 
-std::unique_ptr<FleetModel> run(const FleetConfig& config) {
-  auto model = std::make_unique<FleetModel>(config);
-  sim::Engine engine(model->lp_count());
-  model->start(engine);
-  engine.run(*model, config.duration);
-  model->finish(engine.now());
-  return model;
-}
+using testing::run_fleet;
+std::unique_ptr<FleetModel> run(const FleetConfig& config) { return run_fleet(config); }
 
 TEST(Arrivals, TheFleetModelOffersConstantArrivalsAtEachSiteUpToTheDuration) {
   const auto model = run(model_config(constant(false), 2.0));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/engine.h"
+#include "tests/models/run_fleet.h"
 
 namespace edgetwin::models {
 namespace {
@@ -24,14 +25,8 @@ FleetConfig two_site_config(Dispatch dispatch, double rate = 6.0) {
 }
 
 
-std::unique_ptr<FleetModel> run(const FleetConfig& config) {
-  auto model = std::make_unique<FleetModel>(config);
-  sim::Engine engine(model->lp_count());
-  model->start(engine);
-  engine.run(*model, config.duration);
-  model->finish(engine.now());
-  return model;
-}
+using testing::run_fleet;
+std::unique_ptr<FleetModel> run(const FleetConfig& config) { return run_fleet(config); }
 
 TEST(FleetModel, EveryRequestIsServedFifoByADeviceOfItsSiteAtTheDeviceSpeed) {
   const FleetConfig config = two_site_config(Dispatch::kLeastLoaded);
