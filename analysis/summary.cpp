@@ -16,6 +16,7 @@ namespace {
 bool is_count(const std::string& key) {
   return key == "events" || key == "requests" || key == "arrivals" ||
          key == "requests_in_flight" || key == "network_bytes" || key == "outages" ||
+         key == "network_in_flight" ||
          (key.starts_with("transfers") || key.starts_with("messages"));
 }
 
@@ -131,6 +132,8 @@ Summary summarize(const models::Twin& twin, const RunInfo& info) {
       {"message_wait_p95_s", sim::to_seconds(detail::nearest_rank(waits, 95))},
       {"message_wait_max_s", sim::to_seconds(wait_max)},
       {"outages", static_cast<double>(activity->outages().size())},
+      {"network_in_flight", static_cast<double>(net.active_transfers())},
+      {"messages_queued", static_cast<double>(net.queued_messages())},
   });
   return s;
 }

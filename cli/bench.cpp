@@ -42,8 +42,10 @@ int bench_engine(const po::variables_map& vm, std::uint64_t pending, std::uint64
 }
 
 int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& config) {
-  if (config.flows == 0 || config.hosts < 2 * config.sites || config.sites < 2) {
-    throw BadInput{"bench network: needs --flows > 0, --sites >= 2 and --hosts >= 2 * --sites"};
+  if (config.flows == 0 || config.flows > 10'000'000 || config.hosts < 2 * config.sites ||
+      config.sites < 2 || config.hosts > 10'000'000) {
+    throw BadInput{"bench network: needs 0 < --flows <= 1e7, --sites >= 2 and "
+                   "2 * --sites <= --hosts <= 1e7"};
   }
   if (!(config.local >= 0.0 && config.local <= 1.0)) {
     throw BadInput{"--local: expected a fraction in [0, 1]"};
@@ -75,7 +77,7 @@ int bench_command(const std::vector<std::string>& args) {
   network::FlowChurnConfig churn;
   options.add_options()
       ("help,h", "show this help")
-      ("what", po::value(&what), "what to measure: engine")
+      ("what", po::value(&what), "what to measure: engine or network")
       ("pending", po::value(&pending)->default_value(pending), "events pending in the event list")
       ("events", po::value(&events)->default_value(events), "events to handle (after a warm-up)")
       ("event-list", po::value(&list)->default_value("ladder"), "engine: ladder or heap")
@@ -87,7 +89,8 @@ int bench_command(const std::vector<std::string>& args) {
       ("local", po::value(&churn.local)->default_value(churn.local),
        "network: fraction of new flows that stay inside their site")
       ("same-instant", "network: finish and start at one instant (one solve per pair)")
-      ("json", "print one JSON object: {\"events_per_s\": ...}");
+      ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
+               "{\"flow_changes_per_s\": ...} (network)");
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"

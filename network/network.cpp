@@ -8,6 +8,8 @@ namespace {
 
 constexpr TransferId kNoTransfer = 0xFFFFFFFFu;
 constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+// Below this, a flow's remaining bytes are floating-point residue: it has sent everything.
+constexpr double kDoneBytes = 1e-3;
 constexpr std::uint32_t kJitterPurpose = sim::purpose_id("link-jitter");
 
 }  // namespace
@@ -67,10 +69,11 @@ TransferId Network::begin(const TransferRequest& request, bool message, sim::Tim
   t.sent = sent;
   t.start = engine.now();
   if (request.timeout > 0 && request.on_break == OnBreak::kResume) {
-    engine.schedule(lp_, lp_, t.start + request.timeout, kTimeout,
+    engine.schedule(lp_, lp_, sim::add_saturating(t.start, request.timeout), kTimeout,
                     std::uint64_t{generation_[id]} << 32 | id);
   }
   launch(id, static_cast<double>(request.bytes), engine.now(), engine);
+  schedule_check(engine);
   return id;
 }
 
@@ -112,7 +115,7 @@ void Network::launch(TransferId id, double bytes, sim::Time now, sim::Engine& en
   flow_bytes_[f] = bytes;
   t.flow = f;
   t.state = State::kFlowing;
-  schedule_check(engine);
+  // The caller schedules the completion check once all its changes are in: one solve.
 }
 
 void Network::finish(TransferId id, Outcome outcome, sim::Time end, double bytes_left,
@@ -223,17 +226,23 @@ void Network::apply_link_changes(std::span<const LinkId> links, bool up, sim::En
         }
       }
     }
-    for (TransferId id : hit) {
+    // Read every broken flow's remaining bytes before changing any flow: one solve, not one per
+    // flow.
+    std::vector<double>& left = scratch_bytes_;
+    left.clear();
+    for (TransferId id : hit) left.push_back(flows_.remaining_bytes(transfers_[id].flow, now));
+    for (std::size_t k = 0; k < hit.size(); ++k) {
+      const TransferId id = hit[k];
       Transfer& t = transfers_[id];
-      const FlowId f = t.flow;
-      const double left = flows_.remaining_bytes(f, now);
-      retire_flow(f, left, now);
+      retire_flow(t.flow, left[k], now);
       t.flow = kNoFlow;
-      if (t.request.on_break == OnBreak::kFail) {
-        finish(id, Outcome::kFailed, now, left, engine);
+      if (left[k] <= kDoneBytes) {  // it had sent everything: the break came too late
+        finish(id, Outcome::kDelivered, now + t.latency, 0.0, engine);
+      } else if (t.request.on_break == OnBreak::kFail) {
+        finish(id, Outcome::kFailed, now, left[k], engine);
       } else {
         ++t.reroutes;
-        launch(id, left, now, engine);
+        launch(id, left[k], now, engine);
       }
     }
   } else {
@@ -344,7 +353,11 @@ void Network::handle(const sim::Event& event, sim::Engine& engine) {
       } else {
         parked_.erase(std::find(parked_.begin(), parked_.end(), id));
       }
-      finish(id, Outcome::kTimedOut, now, left, engine);
+      if (left <= kDoneBytes) {  // finished sending at this very instant: not a timeout
+        finish(id, Outcome::kDelivered, now + t.latency, 0.0, engine);
+      } else {
+        finish(id, Outcome::kTimedOut, now, left, engine);
+      }
       schedule_check(engine);
       break;
     }

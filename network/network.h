@@ -176,6 +176,7 @@ class Network {
   std::vector<TransferId> parked_;         // resumable transfers without a route, in order
   std::vector<LinkId> route_;              // scratch
   std::vector<TransferId> scratch_;
+  std::vector<double> scratch_bytes_;
   std::vector<double> nominal_capacity_;
   sim::Time check_at_ = sim::kTimeMax;  // the earliest pending completion check
   TransferRecords records_;

@@ -150,6 +150,29 @@ TEST(Network, AWaitingTransferTimesOut) {
   EXPECT_EQ(d.net.active_transfers(), 0u);
 }
 
+// Regression: start + timeout overflowed for a huge timeout and crashed the run.
+TEST(Network, AHugeTimeoutSaturatesInsteadOfWrappingAround) {
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 400 * kMs, Driver::kStart, d.add(1'000'000, OnBreak::kResume, sim::kTimeMax - 10));
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{1207 * kMs, 0, Outcome::kDelivered}}));
+}
+
+// Regression: a link break re-solved the flow model once per broken flow (quadratic).
+TEST(Network, ALinkBreakReroutesEveryBrokenFlowWithOneSolve) {
+  Driver d;
+  sim::Engine engine(2);
+  for (int i = 0; i < 50; ++i) d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kResume));
+  engine.run(d, 100 * kMs);
+  const std::uint64_t before = d.net.flows().stats().solves;
+  d.net.set_link_up(Driver::kS1S2, false, engine);
+  EXPECT_LE(d.net.flows().stats().solves - before, 2u);  // the read, and the next completion
+  EXPECT_EQ(d.net.active_transfers(), 50u);
+  engine.run(d);
+  EXPECT_EQ(d.ended.size(), 50u);
+  for (const Ended& e : d.ended) EXPECT_EQ(e.outcome, Outcome::kDelivered);
+}
+
 TEST(Network, AnUnreachableDestinationFailsAtOnce) {
   Driver d;
   sim::Engine engine(2);
