@@ -34,12 +34,34 @@ void Builder::run(models::FleetConfig& out) {
   check_outages();
   if (diag_.count() == 0) check_scale();
   if (diag_.count() == 0) build(out);
+  if (diag_.count() == 0) check_outage_scale(out);
 }
 
 // Runs the engine cannot hold, or that would not end in any reasonable time, are refused
 // before anything is built: logical processes (devices + arrival sources + 1) must fit the
 // event key; expected events (3 per request plus samples) at most kMaxEvents.
 constexpr double kMaxEvents = 1e11;  // about 1.5 h at 20 M events/s
+
+// Random outages alternate down and up: about 2 * duration / (mean mtbf + mean mttr) events each,
+// known only once each is built (a selector may make one per site or device).
+void Builder::check_outage_scale(const models::FleetConfig& out) {
+  const double seconds = sim::to_seconds(out.duration);
+  double events = 0.0;
+  for (const models::OutageConfig& o : out.outages) {
+    if (!o.random) continue;
+    const double cycle = o.mtbf_s.mean() + o.mttr_s.mean();
+    events += cycle > 0.0 ? 2.0 * seconds / cycle : kMaxEvents * 2.0;
+  }
+  if (events > kMaxEvents) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "the random outages would go down and up about %.3g times (at most %.0e): "
+                  "lengthen mtbf and mttr",
+                  events, kMaxEvents);
+    diag_.add("/outages", buf);
+  }
+}
+
 
 void Builder::check_scale() {
   std::uint64_t devices = 0, sources = 0;

@@ -57,6 +57,7 @@ class Builder {
   // builder.cpp
   void check_times();
   void check_scale();
+  void check_outage_scale(const models::FleetConfig& out);
   void build(models::FleetConfig& out);  // REQUIRES: no error was reported
 
   // build_types.cpp: built-ins, then declared types (each from its base).

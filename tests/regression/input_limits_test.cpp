@@ -72,6 +72,19 @@ TEST(Regression, ARunThatWouldNeverEndPassedValidation) {
   EXPECT_TRUE(has_error(samples, "/output/sample_interval", "sample less often"));
 }
 
+TEST(Regression, RandomOutagesThatWouldNeverEndPassedValidation) {
+  const std::string text = R"({"name": "flap", "duration": "1h",
+    "sites": [{"name": "cloud", "kind": "cloud"}, {"name": "e1"}],
+    "fleet": [{"type": "rpi4", "count": 1, "site": "*"}],
+    "network": {},
+    "outages": [{"kind": "link", "between": ["e1", "cloud"], "mtbf": "1ns", "mttr": "1ns"}],
+    "workloads": [{"name": "w", "sites": "e1", "arrivals": {"poisson_per_s": 1},
+                   "service": {"distribution": "exponential", "mean": "10ms"}}]})";
+  const auto r = scenarios::load_scenario_text(text, "flap.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(has_error(r, "/outages", "lengthen mtbf and mttr"));
+}
+
 TEST(Regression, HeavyTailedServiceTimesWrappedAroundToNegativeLatencies) {
   // Lognormal mu = 50 (e^50 s ~ 1.6e14 years): departures saturate at the end of time instead of
   // wrapping to negative times; nothing completes within the hour, nothing is negative.
