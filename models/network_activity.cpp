@@ -214,7 +214,6 @@ void NetworkActivity::handle(const sim::Event& event, sim::Engine& engine) {
 }
 
 void NetworkActivity::finish(sim::Time end) {
-  end_ = end;
   for (std::int64_t& row : open_episode_) {
     if (row >= 0) outage_records_.up_ns[static_cast<std::size_t>(row)] = end;
     row = -1;

@@ -76,7 +76,6 @@ class NetworkActivity {
   std::vector<TimeSeries> series_;
   std::vector<sim::Time> sample_times_;
   std::vector<std::vector<double>> link_load_;  // by directed site link (2 per SiteLinkConfig)
-  sim::Time end_ = 0;
 };
 
 // Everything a scenario simulates: the request model and, with a network section, the network.

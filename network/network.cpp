@@ -189,7 +189,8 @@ void Network::set_link_up(LinkId link, bool up, sim::Engine& engine) {
 }
 
 void Network::hold_down(std::span<const LinkId> links, sim::Engine& engine) {
-  std::vector<LinkId> changed;
+  std::vector<LinkId>& changed = scratch_links_;
+  changed.clear();
   for (LinkId l : links) {
     if (holds_[l / 2]++ == 0 && topology_.is_up(l)) changed.push_back(l);
   }
@@ -197,7 +198,8 @@ void Network::hold_down(std::span<const LinkId> links, sim::Engine& engine) {
 }
 
 void Network::release(std::span<const LinkId> links, sim::Engine& engine) {
-  std::vector<LinkId> changed;
+  std::vector<LinkId>& changed = scratch_links_;
+  changed.clear();
   for (LinkId l : links) {
     if (holds_[l / 2] > 0 && --holds_[l / 2] == 0 && !topology_.is_up(l)) changed.push_back(l);
   }

@@ -66,7 +66,6 @@ void LadderEventList::push(const Event& e) {
     if (e.time >= rung.cur_start()) {
       auto b = static_cast<std::size_t>((e.time - rung.start) / rung.width);
       rung.buckets[b].push_back(e);
-      ++rung.events;
       return;
     }
   }
@@ -91,7 +90,6 @@ LadderEventList::Rung& LadderEventList::open_rung(Time start, Time width, std::s
   rung.width = width;
   rung.cur = 0;
   rung.count = count;
-  rung.events = 0;
   if (rung.buckets.size() < count) rung.buckets.resize(count);
   return rung;
 }
@@ -107,7 +105,6 @@ void LadderEventList::top_to_rung() {
   for (const Event& e : top_) {
     rung.buckets[static_cast<std::size_t>((e.time - rung.start) / width)].push_back(e);
   }
-  rung.events = top_.size();
   top_.clear();
   // The rung's end; saturated, in which case events at kTimeMax wait in top_ for the next epoch.
   const std::uint64_t end = static_cast<std::uint64_t>(rung.start) + count * width_u;
@@ -130,7 +127,6 @@ void LadderEventList::fill_bottom() {
     const Time bucket_start = rung.cur_start();
     const Time parent_width = rung.width;
     ++rung.cur;
-    rung.events -= bucket.size();
     if (bucket.size() > kThreshold && rung_count_ < kMaxRungs && parent_width > 1) {
       const auto m = static_cast<Time>(bucket.size());
       const Time width = (parent_width + m - 1) / m;
@@ -139,7 +135,6 @@ void LadderEventList::fill_bottom() {
       for (const Event& e : bucket) {
         child.buckets[static_cast<std::size_t>((e.time - bucket_start) / width)].push_back(e);
       }
-      child.events = bucket.size();
       bucket.clear();
       continue;
     }

@@ -75,7 +75,6 @@ class LadderEventList {
     Time width = 1;        // bucket width, >= 1
     std::size_t cur = 0;   // first bucket not yet moved down
     std::size_t count = 0;  // buckets in use
-    std::size_t events = 0;
     std::vector<std::vector<Event>> buckets;  // capacity kept between epochs
     Time cur_start() const { return start + static_cast<Time>(cur) * width; }
   };
