@@ -223,6 +223,8 @@ void NetworkActivity::finish(sim::Time end) {
 Twin::Twin(FleetConfig config) : fleet_(std::move(config)) {
   if (fleet_.config().network.enabled) {
     network_ = std::make_unique<NetworkActivity>(fleet_.config(), fleet_.lp_count());
+    fleet_.attach_network(&network_->net(), &network_->access_links(),
+                          network_->device_node(0));
   }
 }
 

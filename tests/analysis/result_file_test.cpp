@@ -76,7 +76,8 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   const Table& d = f.devices;
   ASSERT_EQ(d.rows, 3u);
   EXPECT_EQ(d.column_names,
-            (std::vector<std::string>{"id", "name", "type", "site", "cores", "core_speed", "served",
+            (std::vector<std::string>{"id", "name", "type", "site", "cores", "core_speed", "arch",
+                                      "accelerator", "locality", "served", "cold_starts",
                                       "busy_core_seconds", "utilisation", "in_system",
                                       "energy_j"}));
   EXPECT_EQ(d.numeric.at("energy_j"), run.model->device_stats().energy_j);
@@ -115,15 +116,18 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   ASSERT_GT(r.size(), 500u);
   const Table& q = f.events.at("requests");
   EXPECT_EQ(q.rows, r.size());
-  EXPECT_EQ(q.column_names, (std::vector<std::string>{"arrival_ns", "start_ns", "end_ns", "device",
-                                                      "site", "workload"}));
+  EXPECT_EQ(q.column_names,
+            (std::vector<std::string>{"arrival_ns", "start_ns", "end_ns", "device", "site",
+                                      "workload", "function", "network_ns", "queue_ns",
+                                      "cold_start_ns", "pull_ns", "exec_ns", "outcome",
+                                      "deadline_missed"}));
   EXPECT_EQ(q.integer.at("arrival_ns"), r.arrival_ns);
   EXPECT_EQ(q.integer.at("start_ns"), r.start_ns);
   EXPECT_EQ(q.integer.at("end_ns"), r.end_ns);
   EXPECT_EQ(q.integer.at("device"), widen(r.device));
   EXPECT_EQ(q.integer.at("site"), widen(r.site));
   EXPECT_EQ(q.integer.at("workload"), widen(r.workload));
-  EXPECT_EQ(q.attributes.at("device"), "row (= id) in /devices");
+  EXPECT_EQ(q.attributes.at("device"), "row (= id) in /devices; 4294967295 when rejected");
 
   ASSERT_EQ(f.summary.size(), run.summary.values.size());
   for (const auto& [key, value] : run.summary.values) EXPECT_EQ(f.summary.at(key), value) << key;
