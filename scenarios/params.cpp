@@ -622,7 +622,8 @@ const ObjectSpec& function_spec() {
            .unit = "bytes", .min = 0,
            .default_note = "the built-in function's; 128MiB for a new function"},
           {.key = "arch", .kind = Kind::kString,
-           .help = "required CPU architecture; \"\" for any", .default_json = "\"\""},
+           .help = "required CPU architecture (x86_64, aarch64, armv7, ...)",
+           .default_note = "any"},
           {.key = "accelerator", .kind = Kind::kChoice,
            .help = "required accelerator; each request then holds one of the device's "
                    "accelerators as well as a core",
