@@ -64,7 +64,7 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
   const double energy_j = std::accumulate(stats.energy_j.begin(), stats.energy_j.end(), 0.0);
 
   const models::FunctionCounts& counts = model.function_counts();
-  const models::LatencyParts& parts = model.latency_parts();
+  models::LatencyParts parts = model.latency_parts();
   const double starts = static_cast<double>(counts.cold_starts + counts.warm_starts);
 
   Summary s;
@@ -99,16 +99,15 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
                                     : 0.0},
   };
   // Percentiles of each latency component over the completed requests.
-  const std::pair<const char*, const std::vector<sim::Time>*> components[] = {
+  const std::pair<const char*, std::vector<sim::Time>*> components[] = {
       {"network", &parts.network_ns},
       {"queue", &parts.queue_ns},
       {"cold_start", &parts.cold_start_ns},
       {"exec", &parts.exec_ns}};
   for (const auto& [name, values] : components) {
-    std::vector<sim::Time> v = *values;
     for (int q : {50, 95, 99}) {
       s.values.emplace_back("latency_" + std::string(name) + "_p" + std::to_string(q) + "_s",
-                            sim::to_seconds(detail::nearest_rank(v, q)));
+                            sim::to_seconds(detail::nearest_rank(*values, q)));
     }
   }
   return s;

@@ -164,10 +164,11 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
   // A first guess only: vectors grow as needed, so a wrong estimate costs no more than a copy.
   const auto reserve = static_cast<std::size_t>(std::min(expected * 1.05 + 16.0, 4e6));
   latencies_.reserve(reserve);
-  for (auto* v : {&parts_.network_ns, &parts_.queue_ns, &parts_.cold_start_ns, &parts_.exec_ns}) {
-    v->reserve(reserve);
-  }
-  if (config_.record_requests) {
+  if (!config_.record_requests) {
+    for (auto* v : {&parts_.network_ns, &parts_.queue_ns, &parts_.cold_start_ns, &parts_.exec_ns}) {
+      v->reserve(reserve);
+    }
+  } else {
     for (auto* v : {&records_.arrival_ns, &records_.start_ns, &records_.end_ns,
                     &records_.network_ns, &records_.queue_ns, &records_.cold_start_ns,
                     &records_.pull_ns, &records_.exec_ns}) {
@@ -187,6 +188,20 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
     series_.push_back({"utilisation." + t.name, "fraction", {}, {}});
   }
   if (functions_) series_.push_back({"instances", "instances", {}, {}});
+}
+
+LatencyParts FleetModel::latency_parts() const {
+  if (!config_.record_requests) return parts_;
+  LatencyParts out;
+  const RequestRecords& r = records_;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (r.outcome[i] != static_cast<std::uint8_t>(RequestOutcome::kCompleted)) continue;
+    out.network_ns.push_back(r.network_ns[i]);
+    out.queue_ns.push_back(r.queue_ns[i]);
+    out.cold_start_ns.push_back(r.cold_start_ns[i]);
+    out.exec_ns.push_back(r.exec_ns[i]);
+  }
+  return out;
 }
 
 bool FleetModel::can_run(std::int32_t function, std::uint32_t type) const {
@@ -491,10 +506,12 @@ void FleetModel::record(std::uint32_t device, const Request& r, sim::Time end,
     exec = end - r.response - r.start;
     network = r.request_leg + r.response;
     latencies_.push_back(end - r.arrival);
-    parts_.network_ns.push_back(network);
-    parts_.queue_ns.push_back(r.queue);
-    parts_.cold_start_ns.push_back(r.cold);
-    parts_.exec_ns.push_back(exec);
+    if (!config_.record_requests) {  // else the rows hold them
+      parts_.network_ns.push_back(network);
+      parts_.queue_ns.push_back(r.queue);
+      parts_.cold_start_ns.push_back(r.cold);
+      parts_.exec_ns.push_back(exec);
+    }
     ++completions_;
     ++stats_.served[device];
     const sim::Time deadline =

@@ -51,8 +51,7 @@ struct RequestRecords {
   std::size_t size() const { return arrival_ns.size(); }
 };
 
-// The latency components of every recorded completed request, in completion order (kept even
-// when per-request rows are not): the summary's percentiles.
+// The latency components of every recorded completed request, in completion order.
 struct LatencyParts {
   std::vector<sim::Time> network_ns, queue_ns, cold_start_ns, exec_ns;
 };
@@ -123,7 +122,9 @@ class FleetModel final : public sim::Model {
   const FleetConfig& config() const { return config_; }
   const std::vector<sim::Time>& latencies_ns() const { return latencies_; }
   const RequestRecords& requests() const { return records_; }
-  const LatencyParts& latency_parts() const { return parts_; }
+  // The components of the completed requests' latencies: taken from the rows when they are
+  // recorded (which they then duplicate no more), else kept on their own.
+  LatencyParts latency_parts() const;
   const FunctionCounts& function_counts() const { return counts_; }
   const std::vector<TimeSeries>& timeseries() const { return series_; }
   const DeviceStats& device_stats() const { return stats_; }
