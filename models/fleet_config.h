@@ -208,4 +208,9 @@ struct FleetConfig {
   std::uint32_t registry_site = 0;  // where images are pulled from (with a network)
 };
 
+// Why function `function` cannot run on device type `type` of `config` ("no execution time",
+// "needs a gpu", "no image for armv7", "needs 2GiB of memory, has 1GiB", ...), or "" if it can:
+// the rule FleetModel::can_run applies and the scenario checks use to name the problem.
+std::string cannot_run_reason(const FleetConfig& config, std::size_t function, std::size_t type);
+
 }  // namespace edgetwin::models

@@ -26,6 +26,36 @@ const char* dispatch_name(Dispatch d) {
   return "?";
 }
 
+std::string cannot_run_reason(const FleetConfig& config, std::size_t function, std::size_t type) {
+  const FunctionConfig& fn = config.functions.at(function);
+  const DeviceType& t = config.types.at(type);
+  const ExecutionTime::Kind kind =
+      type < fn.exec.size() ? fn.exec[type].kind : ExecutionTime::Kind::kCannot;
+  if (!fn.arch.empty() && fn.arch != t.arch) return "needs arch " + fn.arch + ", is " + t.arch;
+  if (!fn.accelerator.empty() && (fn.accelerator != t.accelerator || t.accelerators < 1)) {
+    return "needs a " + fn.accelerator;
+  }
+  if (fn.memory_bytes > t.memory_bytes) {
+    return "needs " + sim::format_size(fn.memory_bytes) + " of memory, has " +
+           sim::format_size(t.memory_bytes);
+  }
+  std::int64_t bytes = 0;
+  for (std::int32_t a : {fn.image, fn.model}) {
+    if (a < 0) continue;
+    const std::int64_t size = config.artifacts.at(a).size_for(t.arch);
+    if (size < 0) return "no " + config.artifacts[a].name + " for " + t.arch;
+    bytes += size;
+  }
+  if (bytes > t.storage_bytes) {
+    return "needs " + sim::format_size(bytes) + " of storage, has " +
+           sim::format_size(t.storage_bytes);
+  }
+  if (kind == ExecutionTime::Kind::kCannot) return "no execution time listed and no work";
+  if (kind == ExecutionTime::Kind::kWork && !(fn.work_s > 0.0)) return "no work";
+  if (t.max_instances < 1) return "max_instances is 0";
+  return "";
+}
+
 const char* request_outcome_name(RequestOutcome o) {
   switch (o) {
     case RequestOutcome::kCompleted: return "completed";
@@ -80,28 +110,12 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
   const std::size_t n_functions = config_.functions.size();
   can_run_.assign(n_functions * n_types, 0);
   for (std::size_t f = 0; f < n_functions; ++f) {
-    const FunctionConfig& fn = config_.functions[f];
-    if (fn.exec.size() != n_types) {
-      throw std::invalid_argument("fleet model: function '" + fn.name +
+    if (config_.functions[f].exec.size() != n_types) {
+      throw std::invalid_argument("fleet model: function '" + config_.functions[f].name +
                                   "' has no execution time list for every device type");
     }
     for (std::size_t t = 0; t < n_types; ++t) {
-      const DeviceType& type = config_.types[t];
-      bool ok = fn.exec[t].kind != ExecutionTime::Kind::kCannot && type.max_instances >= 1 &&
-                (fn.arch.empty() || fn.arch == type.arch) &&
-                (fn.accelerator.empty() ||
-                 (fn.accelerator == type.accelerator && type.accelerators > 0)) &&
-                fn.memory_bytes <= type.memory_bytes;
-      std::int64_t bytes = 0;
-      for (std::int32_t a : {fn.image, fn.model}) {
-        if (a < 0) continue;
-        const std::int64_t size = config_.artifacts.at(a).size_for(type.arch);
-        if (size < 0) ok = false;
-        bytes += std::max<std::int64_t>(size, 0);
-      }
-      if (bytes > type.storage_bytes) ok = false;
-      if (fn.exec[t].kind == ExecutionTime::Kind::kWork && !(fn.work_s >= 0.0)) ok = false;
-      can_run_[f * n_types + t] = ok ? 1 : 0;
+      can_run_[f * n_types + t] = cannot_run_reason(config_, f, t).empty() ? 1 : 0;
     }
   }
 

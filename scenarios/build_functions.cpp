@@ -191,4 +191,37 @@ std::int32_t Builder::function_index(const std::string& name, models::FleetConfi
   return static_cast<std::int32_t>(out.functions.size() - 1);
 }
 
+// Every site of a function workload must have a device type that can run the function: a
+// request that no device can run would be rejected on every arrival, most likely a mistake.
+void Builder::check_placeable(const models::FleetConfig& out) {
+  std::vector<std::vector<std::uint32_t>> site_types(out.sites.size());
+  for (const models::DeviceConfig& d : out.devices) {
+    auto& types = site_types[d.site];
+    if (std::find(types.begin(), types.end(), d.type) == types.end()) types.push_back(d.type);
+  }
+  for (std::size_t w = 0; w < out.workloads.size(); ++w) {
+    const models::WorkloadConfig& wl = out.workloads[w];
+    if (wl.function < 0) continue;
+    std::vector<std::string> sites;
+    std::string reasons;
+    for (std::uint32_t s : wl.sites) {
+      bool any = false;
+      std::string why;
+      for (std::uint32_t t : site_types[s]) {
+        const std::string reason = models::cannot_run_reason(out, wl.function, t);
+        any = any || reason.empty();
+        if (!reason.empty()) why += (why.empty() ? "" : "; ") + out.types[t].name + ": " + reason;
+      }
+      if (any) continue;
+      if (sites.empty()) reasons = why;
+      sites.push_back(out.sites[s].name);
+    }
+    if (sites.empty()) continue;
+    diag_.add("/workloads/" + std::to_string(w) + "/function",
+              "function '" + out.functions[wl.function].name + "' cannot run on any device of " +
+                  (sites.size() == 1 ? "site " : std::to_string(sites.size()) + " sites: ") +
+                  list_names(sites, 3) + " (" + reasons + ")");
+  }
+}
+
 }  // namespace edgetwin::scenarios::detail

@@ -179,6 +179,7 @@ void Builder::build(models::FleetConfig& out) {
   build_workloads(out);
   if (network_) build_network(out);
   out.outages = std::move(outages_);
+  check_placeable(out);
 
   // The resolved document records every type the run used, in full.
   Json types = Json::object();

@@ -86,6 +86,7 @@ class Builder {
   // The index of function `name` in out.functions, added (with its artifacts) on first use.
   std::int32_t function_index(const std::string& name, models::FleetConfig& out);
   std::int32_t artifact_index(const std::string& name, models::FleetConfig& out);
+  void check_placeable(const models::FleetConfig& out);
 
   // build_fleet.cpp
   void expand_sites();
