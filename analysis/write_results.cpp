@@ -115,7 +115,8 @@ void write_functions(hid_t file, const models::FleetConfig& config) {
     for (std::size_t t = 0; t < config.types.size() && t < f.exec.size(); ++t) {
       static const char* kinds[] = {"cannot", "fit", "work"};
       if (!runs_on[i].empty()) runs_on[i] += ' ';
-      runs_on[i] += config.types[t].name + ":" + kinds[static_cast<int>(f.exec[t].kind)];
+      const bool can = models::cannot_run_reason(config, i, t).empty();
+      runs_on[i] += config.types[t].name + ":" + (can ? kinds[static_cast<int>(f.exec[t].kind)] : "cannot");
     }
   }
   TableWriter table(n);
@@ -132,7 +133,7 @@ void write_functions(hid_t file, const models::FleetConfig& config) {
   Handle dataset = table.write(file, "functions");
   write_attribute(dataset.get(), "execution_times",
                   std::string("per device type of the fleet: fit (a bounded lognormal), work "
-                              "(work_s / core_speed) or cannot"));
+                              "(work_s / core_speed) or cannot (never placed there)"));
 }
 
 void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_time) {
