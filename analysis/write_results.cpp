@@ -82,8 +82,8 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   std::vector<double> deadline;
   for (const auto& w : config.workloads) {
     function.push_back(w.function >= 0 ? config.functions.at(w.function).name : std::string());
-    const sim::Time d = w.deadline > 0 ? w.deadline
-                                       : (w.function >= 0 ? config.functions[w.function].deadline : 0);
+    const sim::Time fn_deadline = w.function >= 0 ? config.functions[w.function].deadline : 0;
+    const sim::Time d = w.deadline > 0 ? w.deadline : fn_deadline;
     deadline.push_back(sim::to_seconds(d));
   }
   table.add("dispatch", dispatch);
@@ -116,7 +116,8 @@ void write_functions(hid_t file, const models::FleetConfig& config) {
       static const char* kinds[] = {"cannot", "fit", "work"};
       if (!runs_on[i].empty()) runs_on[i] += ' ';
       const bool can = models::cannot_run_reason(config, i, t).empty();
-      runs_on[i] += config.types[t].name + ":" + (can ? kinds[static_cast<int>(f.exec[t].kind)] : "cannot");
+      runs_on[i] += config.types[t].name + ":" +
+                    (can ? kinds[static_cast<int>(f.exec[t].kind)] : "cannot");
     }
   }
   TableWriter table(n);

@@ -452,7 +452,8 @@ void FleetModel::begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time 
   const double k = config_.types[type_[device]].interference;
   double exec_s = r.exec_s;
   if (k > 0.0) {
-    exec_s *= 1.0 + k * static_cast<double>(busy_[device] - 1) / static_cast<double>(cores_[device]);
+    const double others = static_cast<double>(busy_[device] - 1);
+    exec_s *= 1.0 + k * others / static_cast<double>(cores_[device]);
   }
   engine.schedule(device, device, sim::add_saturating(now, sim::from_seconds(exec_s)), kDeparture,
                   slot);
@@ -528,8 +529,8 @@ void FleetModel::record(std::uint32_t device, const Request& r, sim::Time end,
     }
     ++completions_;
     ++stats_.served[device];
-    const sim::Time deadline =
-        wl.deadline > 0 ? wl.deadline : (wl.function >= 0 ? config_.functions[wl.function].deadline : 0);
+    const sim::Time fn_deadline = wl.function >= 0 ? config_.functions[wl.function].deadline : 0;
+    const sim::Time deadline = wl.deadline > 0 ? wl.deadline : fn_deadline;
     if (deadline > 0) {
       ++counts_.deadline_requests;
       missed = end - r.arrival > deadline;

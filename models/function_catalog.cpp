@@ -17,10 +17,12 @@ struct Fit {
   BoundedLognormal fit;
 };
 
-// faas-sim ext/raith21/fet.py (edgerun/faas-sim, MIT; commit dceab5dd9859fad2e4e32da854537445a9d3fda4),
-// `ai_execution_time_distributions`: (xmin, xmax, lognorm((s,), loc, scale)) per (device, image),
+// faas-sim ext/raith21/fet.py (edgerun/faas-sim, MIT; commit
+// dceab5dd9859fad2e4e32da854537445a9d3fda4), `ai_execution_time_distributions`:
+// (xmin, xmax, lognorm((s,), loc, scale)) per (device, image),
 // restated here as {s, loc, scale, xmin, xmax} in seconds. xeoncpu and xeongpu share the CPU
 // images' fits in that file. See shared/reference/peer-faas-sim.md §4.2.
+// clang-format off: one pair per line, as in the source file
 const Fit kFits[] = {
     // python-pi
     {"rpi3", "python-pi", {1.5561351906586467, 1.9092154433285176, 0.03832589013392289, 1.909987211227417, 2.203219413757324}},
@@ -111,6 +113,7 @@ const Fit kFits[] = {
     {"tx2", "tf-gpu", {0.6207149378318482, 1.873085227543282, 0.011399394443365792, 1.8746130466461182, 2.1380443572998047}},
     {"nano", "tf-gpu", {1.4344624279117903, 0.5247122204199652, 0.03296898373982664, 0.5251214504241943, 1.096886157989502}},
 };
+// clang-format on
 
 // faas-sim sim/oracle/data/distributions.py (edgerun/faas-sim, MIT; commit
 // 0397aaaafc520eb8451765e6857171db9cd0f9c2), `startup_time_distributions` with the image already
@@ -119,12 +122,14 @@ struct StartFit {
   const char* start_class;
   BoundedLognormal fit;
 };
+// clang-format off
 const StartFit kStartFits[] = {
     {"cloud", {0.0027484186792601697, -165.77166614636923, 172.71014758735464, 5.1318864822387695, 8.278877973556519}},
     {"tegra", {0.00897732092441757, -27.91705469284816, 30.07755167658162, 1.5105795860290527, 2.8387768268585205}},
     {"pi", {0.7194917986461948, 1.7939233642283035, 3.69032959681382, 2.4959282875061035, 24.689355611801147}},
     {"nuc", {0.002914306587106721, -93.2468082577646, 95.48311762857361, 1.438429594039917, 3.182549238204956}},
 };
+// clang-format on
 
 // Our catalog's names for faas-sim's devices.
 std::string_view faas_sim_name(std::string_view profile) {

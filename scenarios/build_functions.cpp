@@ -71,8 +71,8 @@ void Builder::check_functions() {
         const std::string* artifact = string_of(entry, key);
         if (!artifact) continue;
         if (images_.count(*artifact) == 0) {
-          diag_.add(path + "/" + key, std::string("unknown ") + (key[0] == 'i' ? "image" : "model") +
-                                          " '" + *artifact + "';" +
+          const std::string what = key[0] == 'i' ? "image" : "model";
+          diag_.add(path + "/" + key, "unknown " + what + " '" + *artifact + "';" +
                                           did_you_mean(*artifact, sorted_keys(images_)) +
                                           " known: " + list_names(sorted_keys(images_), 99));
           continue;

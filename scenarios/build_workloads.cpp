@@ -215,7 +215,9 @@ void Builder::build_workloads(models::FleetConfig& out) {
                                                       : sim::Distribution::constant(0.0),
                                 dispatch(w["dispatch"].get<std::string>()),
                                 workload_arrivals_[i]};
-      if (w.contains("function")) wl.function = function_index(w["function"].get<std::string>(), out);
+      if (w.contains("function")) {
+        wl.function = function_index(w["function"].get<std::string>(), out);
+      }
       if (w.contains("deadline")) wl.deadline = *duration_of(w["deadline"]);
       out.workloads.push_back(std::move(wl));
     } else if (kind == "transfers") {

@@ -55,7 +55,8 @@ TEST(Functions, BuiltInFitsApplyByProfileAndTheFallbackIsWorkOverCoreSpeed) {
   EXPECT_EQ(f.artifacts.at(cpu.model).name, "resnet50-model");
   EXPECT_EQ(cpu.memory_bytes, 150 << 20);
   EXPECT_EQ(cpu.exec[0].kind, Exec::kFit);
-  EXPECT_EQ(cpu.exec[0].fit.scale, models::builtin_execution_time("resnet-inference-cpu", "rpi4")->scale);
+  EXPECT_EQ(cpu.exec[0].fit.scale,
+            models::builtin_execution_time("resnet-inference-cpu", "rpi4")->scale);
   EXPECT_EQ(cpu.exec[1].kind, Exec::kFit);  // pi-plus: the rpi4 profile
   EXPECT_EQ(cpu.exec[2].kind, Exec::kFit);  // server: the scenario's fit
   EXPECT_EQ(cpu.exec[2].fit.loc, 0.1);
