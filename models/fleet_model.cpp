@@ -258,22 +258,29 @@ void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
   }
 }
 
+bool FleetModel::reachable(std::uint32_t device) const {
+  return available_[device] != 0 &&
+         (net_ == nullptr || net_->topology().is_up((*access_links_)[device]));
+}
+
 std::uint32_t FleetModel::pick_device(std::uint32_t index) {
   Source& source = sources_[index];
   const std::uint32_t begin = source_device_begin_[index];
   const std::uint32_t n = source_device_begin_[index + 1] - begin;
   if (n == 0) return kNoDevice;
   const std::uint32_t* devices = source_devices_.data() + begin;
-  const bool all = unavailable_ == 0;
+  // Without a network and with every device available, all candidates qualify; else each is
+  // checked (the same draws and the same choice when all qualify).
+  const bool all = unavailable_ == 0 && net_ == nullptr;
   switch (config_.workloads[source.workload].dispatch) {
     case Dispatch::kRandom: {
       if (all) return devices[source.dispatch.uniform_int(n)];
       std::uint32_t up = 0;
-      for (std::uint32_t k = 0; k < n; ++k) up += available_[devices[k]];
+      for (std::uint32_t k = 0; k < n; ++k) up += reachable(devices[k]);
       if (up == 0) return kNoDevice;
       std::uint64_t pick = source.dispatch.uniform_int(up);
       for (std::uint32_t k = 0; k < n; ++k) {
-        if (available_[devices[k]] && pick-- == 0) return devices[k];
+        if (reachable(devices[k]) && pick-- == 0) return devices[k];
       }
       return kNoDevice;
     }
@@ -282,7 +289,7 @@ std::uint32_t FleetModel::pick_device(std::uint32_t index) {
         if (source.round_robin >= n) source.round_robin = 0;
         const std::uint32_t d = devices[source.round_robin];
         source.round_robin = source.round_robin + 1 == n ? 0 : source.round_robin + 1;
-        if (available_[d]) return d;
+        if (all || reachable(d)) return d;
       }
       return kNoDevice;
     }
@@ -291,7 +298,7 @@ std::uint32_t FleetModel::pick_device(std::uint32_t index) {
       std::uint32_t best = kNoDevice;
       for (std::uint32_t k = 0; k < n; ++k) {
         const std::uint32_t d = devices[k];
-        if (!available_[d]) continue;
+        if (!all && !reachable(d)) continue;
         if (best == kNoDevice || std::uint64_t{in_system_dev_[d]} * cores_[best] <
                                      std::uint64_t{in_system_dev_[best]} * cores_[d]) {
           best = d;

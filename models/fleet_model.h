@@ -110,7 +110,8 @@ class FleetModel final : public sim::Model {
   // Removes the device's warm instances (idle ones at once; starting and busy ones when their
   // request ends): for a device that goes down. Its image cache is kept.
   void drop_instances(std::uint32_t device);
-  // 1: the device accepts new requests (dispatch skips the others).
+  // 1: the device accepts new requests (dispatch skips the others, and with a network also
+  // devices whose access link is down).
   const std::vector<std::uint8_t>& available() const { return available_; }
   // True iff a request of `function` (-1: a plain service time) may be placed on device type
   // `type`: every plain request may; a function needs an execution time there, its arch and
@@ -176,6 +177,9 @@ class FleetModel final : public sim::Model {
   void record(std::uint32_t device, const Request& r, sim::Time end, RequestOutcome outcome,
               sim::Engine& engine);
   std::uint32_t pick_device(std::uint32_t source);
+  // True iff `device` accepts new requests: available, and its access link is up (with a
+  // network).
+  bool reachable(std::uint32_t device) const;
   void account_busy(std::uint32_t device, sim::Time now);
   // Instances and the cache.
   void expire_idle(std::uint32_t device, sim::Time now);
@@ -211,7 +215,7 @@ class FleetModel final : public sim::Model {
   // Per source: the devices of its site that can run its workload's function (CSR).
   std::vector<std::uint32_t> source_device_begin_;
   std::vector<std::uint32_t> source_devices_;
-  std::uint32_t unavailable_ = 0;  // devices with available_ 0
+  std::uint32_t unavailable_ = 0;  // devices with available_ 0: whoever changes available_ keeps it
   // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
   enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
   std::vector<std::uint32_t> instance_begin_;

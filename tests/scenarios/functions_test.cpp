@@ -154,5 +154,26 @@ TEST(Functions, AColdStartPullsTheImageOverTheNetworkFromTheRegistry) {
   EXPECT_EQ(t.from[0], 0u);  // the registry: the cloud site's node
 }
 
+TEST(Functions, RequestsAreNotDispatchedToADeviceWhoseAccessLinkIsDown) {
+  // Two devices at the edge; the first one's access link is down for the whole run, so random
+  // dispatch sends every request to the second.
+  json j = json::parse(kPull);
+  j["fleet"][0]["count"] = 2;
+  j["workloads"][0]["arrivals"] = {{"rate_per_s", 1}};
+  j["workloads"][0]["dispatch"] = "random";
+  j["outages"] = json::array({{{"kind", "access"}, {"devices", "box-edge-1"}, {"at", "0s"},
+                               {"duration", "150s"}}});
+  const LoadResult r = load_scenario_text(j.dump(), "down.json");
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  models::Twin twin(r.scenario->fleet);
+  sim::Engine engine(twin.lp_count());
+  twin.start(engine);
+  engine.run(twin, r.scenario->fleet.duration);
+  twin.finish(engine.now());
+  const models::RequestRecords& q = twin.fleet().requests();
+  ASSERT_GT(q.size(), 100u);
+  for (std::size_t i = 0; i < q.size(); ++i) EXPECT_EQ(q.device[i], 1u);
+}
+
 }  // namespace
 }  // namespace edgetwin::scenarios
