@@ -14,6 +14,9 @@ constexpr std::uint32_t kWorkPurpose = sim::purpose_id("service-work");
 constexpr std::uint32_t kDispatchPurpose = sim::purpose_id("dispatch");
 constexpr std::uint32_t kStartPurpose = sim::purpose_id("container-start");
 constexpr std::uint16_t kPullTag = 0xFFFF;  // network::TransferRequest::tag of image pulls
+// A cache entry at kPulling - slot or below: being pulled by request `slot`; -1: absent; >= 0:
+// cached, last used then.
+constexpr sim::Time kPulling = -2;
 
 }  // namespace
 
@@ -324,6 +327,8 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   r.recorded = now >= config_.warmup;
   r.next = kNone;
   r.instance = kNone;
+  r.waiters = kNone;
+  r.next_waiter = kNone;
   if (device == kNoDevice) {
     record(kNoDevice, r, now, RequestOutcome::kRejected, engine);
   } else {
@@ -425,11 +430,44 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
   if (r.recorded) ++counts_.cold_starts;
   ++stats_.cold_starts[device];
   r.cold_begin = now;
-  const std::int64_t bytes = missing_bytes(device, f, now);
+  fetch(device, slot, now, engine);
+  return true;
+}
+
+// The pull step of a cold start: waits for a pull of the same artifact already under way on the
+// device, else pulls what the cache lacks (marking it as being pulled by this request), else
+// starts the container.
+void FleetModel::fetch(std::uint32_t device, std::uint32_t slot, sim::Time now,
+                       sim::Engine& engine) {
+  Request& r = requests_[slot];
+  const FunctionConfig& fn = config_.functions[config_.workloads[r.workload].function];
+  const DeviceType& type = config_.types[type_[device]];
+  const std::size_t base = std::size_t{device} * config_.artifacts.size();
+  std::int64_t bytes = 0;
+  for (std::int32_t a : {fn.image, fn.model}) {
+    if (a < 0) continue;
+    const sim::Time entry = cache_last_use_[base + static_cast<std::size_t>(a)];
+    if (entry <= kPulling) {  // another request's pull brings it: wait for that one
+      Request& puller = requests_[static_cast<std::uint32_t>(kPulling - entry)];
+      r.next_waiter = puller.waiters;
+      puller.waiters = slot;
+      return;
+    }
+    if (entry < 0) bytes += config_.artifacts[a].size_for(type.arch);
+  }
   if (bytes == 0) {
+    for (std::int32_t a : {fn.image, fn.model}) {
+      if (a >= 0) cache_last_use_[base + static_cast<std::size_t>(a)] = now;  // touch
+    }
+    r.pull = now - r.cold_begin;
     const sim::Time start = sim::from_seconds(type.container_start.sample(start_rng_[device]));
     engine.schedule(device, device, sim::add_saturating(now, start), kStarted, slot);
-    return true;
+    return;
+  }
+  for (std::int32_t a : {fn.image, fn.model}) {
+    if (a < 0) continue;
+    sim::Time& entry = cache_last_use_[base + static_cast<std::size_t>(a)];
+    if (entry < 0) entry = kPulling - static_cast<sim::Time>(slot);
   }
   counts_.pulled_bytes += static_cast<std::uint64_t>(bytes);
   if (net_ != nullptr) {
@@ -448,7 +486,6 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
     engine.schedule(device, device, sim::add_saturating(now, sim::from_seconds(seconds)), kPulled,
                     slot);
   }
-  return true;
 }
 
 void FleetModel::begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time now,
@@ -470,20 +507,31 @@ void FleetModel::on_pulled(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
   const auto slot = static_cast<std::uint32_t>(event.payload);
   const sim::Time now = event.time;
-  Request& r = requests_[slot];
-  if (event.aux != static_cast<std::uint16_t>(network::Outcome::kDelivered)) {
-    const Request lost = r;
+  const bool delivered = event.aux == static_cast<std::uint16_t>(network::Outcome::kDelivered);
+  // What this pull brought goes into the cache (or, failed, is absent again).
+  cache_insert(device, slot, delivered, now);
+  std::uint32_t waiter = requests_[slot].waiters;
+  requests_[slot].waiters = kNone;
+  if (!delivered) {
+    const Request lost = requests_[slot];
     requests_.release(slot);
     release(device, lost, now);
     record(device, lost, now, RequestOutcome::kLost, engine);
-    drain(device, now, engine);
-    return;
+  } else {  // the container starts (with its artifacts, whether the cache kept them or not)
+    Request& r = requests_[slot];
+    r.pull = now - r.cold_begin;
+    const DeviceType& type = config_.types[type_[device]];
+    const sim::Time start = sim::from_seconds(type.container_start.sample(start_rng_[device]));
+    engine.schedule(device, device, sim::add_saturating(now, start), kStarted, slot);
   }
-  r.pull = now - r.cold_begin;
-  cache_insert(device, config_.workloads[r.workload].function, now);
-  const DeviceType& type = config_.types[type_[device]];
-  const sim::Time start = sim::from_seconds(type.container_start.sample(start_rng_[device]));
-  engine.schedule(device, device, sim::add_saturating(now, start), kStarted, slot);
+  // The cold starts that waited for this pull go on: start, or pull what is still missing.
+  while (waiter != kNone) {
+    const std::uint32_t next = requests_[waiter].next_waiter;
+    requests_[waiter].next_waiter = kNone;
+    fetch(device, waiter, now, engine);
+    waiter = next;
+  }
+  if (!delivered) drain(device, now, engine);
 }
 
 void FleetModel::on_started(const sim::Event& event, sim::Engine& engine) {
@@ -628,31 +676,16 @@ void FleetModel::drop_instances(std::uint32_t device) {
   }
 }
 
-std::int64_t FleetModel::missing_bytes(std::uint32_t device, std::int32_t function, sim::Time now) {
-  const FunctionConfig& fn = config_.functions[function];
-  const std::string& arch = config_.types[type_[device]].arch;
-  const std::size_t base = std::size_t{device} * config_.artifacts.size();
-  std::int64_t bytes = 0;
-  for (std::int32_t a : {fn.image, fn.model}) {
-    if (a < 0) continue;
-    sim::Time& last = cache_last_use_[base + static_cast<std::size_t>(a)];
-    if (last >= 0) {
-      last = now;
-    } else {
-      bytes += config_.artifacts[a].size_for(arch);
-    }
-  }
-  return bytes;
-}
-
-// Puts the function's artifacts into the device's cache, removing the least recently used
-// artifacts that no instance on the device uses until each fits; one that cannot fit is used
-// without being kept.
-void FleetModel::cache_insert(std::uint32_t device, std::int32_t function, sim::Time now) {
-  const FunctionConfig& fn = config_.functions[function];
+// Puts the artifacts that request `slot` pulled into the device's cache, removing the least
+// recently used artifacts that no instance on the device uses until each fits; one that cannot
+// fit is used by the cold start that pulled it but not kept. A failed pull leaves them absent.
+void FleetModel::cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered,
+                              sim::Time now) {
+  const FunctionConfig& fn = config_.functions[config_.workloads[requests_[slot].workload].function];
   const std::string& arch = config_.types[type_[device]].arch;
   const std::size_t n_artifacts = config_.artifacts.size();
   const std::size_t base = std::size_t{device} * n_artifacts;
+  const sim::Time mark = kPulling - static_cast<sim::Time>(slot);
   auto pinned = [&](std::size_t a) {
     for (std::uint32_t i = instance_begin_[device]; i < instance_begin_[device + 1]; ++i) {
       if (instance_state_[i] == kFree) continue;
@@ -664,7 +697,11 @@ void FleetModel::cache_insert(std::uint32_t device, std::int32_t function, sim::
     return false;
   };
   for (std::int32_t a : {fn.image, fn.model}) {
-    if (a < 0 || cache_last_use_[base + static_cast<std::size_t>(a)] >= 0) continue;
+    if (a < 0) continue;
+    sim::Time& entry = cache_last_use_[base + static_cast<std::size_t>(a)];
+    if (entry != mark) continue;
+    entry = -1;
+    if (!delivered) continue;
     const std::int64_t size = config_.artifacts[a].size_for(arch);
     while (cache_free_[device] < size) {
       std::size_t lru = n_artifacts;
@@ -680,7 +717,7 @@ void FleetModel::cache_insert(std::uint32_t device, std::int32_t function, sim::
       ++counts_.cache_evictions;
     }
     if (cache_free_[device] < size) continue;
-    cache_last_use_[base + static_cast<std::size_t>(a)] = now;
+    entry = now;
     cache_free_[device] -= size;
   }
 }

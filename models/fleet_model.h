@@ -148,6 +148,8 @@ class FleetModel final : public sim::Model {
     std::uint32_t site = 0;
     std::uint32_t next = 0;      // FIFO link while queued
     std::uint32_t instance = 0;  // its instance slot, or kNone
+    std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
+    std::uint32_t next_waiter = 0;  // the next in the list this request waits in
     bool recorded = false;
   };
   struct Source {  // one (workload, site) arrival stream
@@ -185,9 +187,8 @@ class FleetModel final : public sim::Model {
   void expire_idle(std::uint32_t device, sim::Time now);
   void remove_instance(std::uint32_t device, std::uint32_t instance);
   std::uint32_t find_idle(std::uint32_t device, std::int32_t function) const;
-  // Bytes to pull for `function` on `device`; marks cached artifacts as used at `now`.
-  std::int64_t missing_bytes(std::uint32_t device, std::int32_t function, sim::Time now);
-  void cache_insert(std::uint32_t device, std::int32_t function, sim::Time now);
+  void fetch(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  void cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered, sim::Time now);
   bool uses_instances(std::int32_t function) const { return function >= 0; }
 
   FleetConfig config_;
@@ -224,7 +225,8 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint8_t> instance_doomed_;  // removed when its request ends
   std::vector<sim::Time> instance_idle_since_;
   std::vector<std::int64_t> memory_free_;
-  // Image cache: device d's entry for artifact a at d * artifacts + a: last use, or -1 if absent.
+  // Image cache: device d's entry for artifact a at d * artifacts + a: last use, -1 if absent,
+  // or -2 - slot while request `slot` pulls it.
   std::vector<sim::Time> cache_last_use_;
   std::vector<std::int64_t> cache_free_;
   std::vector<sim::RandomStream> start_rng_;  // container start times, per device

@@ -289,6 +289,26 @@ TEST(FunctionModel, TheSameSeedGivesTheSameRecordsTwice) {
   EXPECT_GT(a->function_counts().warm_starts, 100u);
 }
 
+TEST(FunctionModel, ColdStartsOfOneImageOnOneDeviceShareItsPull) {
+  // Two workloads of the same function arrive together at 100 s on a 4-core device: two cold
+  // starts (no idle instance), but the image is pulled once; the second waits for that pull
+  // (8 s), so both pulls last 8 s and both start at 108 s.
+  FleetConfig c = one_device(edge_type(4));
+  c.duration = 150 * sim::kSecond;
+  c.artifacts = {{"img", false, {{"", 100 * kMB}}}};
+  c.functions = {function("f", 0, 0.5)};
+  c.workloads = {every("w1", 100.0, 0), every("w2", 100.0, 0)};
+  const auto model = run_fleet(c);
+  const RequestRecords& r = model->requests();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(model->function_counts().cold_starts, 2u);
+  EXPECT_EQ(model->function_counts().pulled_bytes, std::uint64_t(100 * kMB));
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(r.pull_ns[i], 8 * sim::kSecond);
+    EXPECT_LE(gap(r.cold_start_ns[i], 10 * sim::kSecond), kTolerance);
+  }
+}
+
 TEST(FunctionModel, DroppedInstancesAreColdStartedAgain) {
   // drop_instances removes the idle instance: the next request starts cold (image still cached).
   FleetConfig c = one_device(edge_type());
