@@ -129,6 +129,9 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
   r.prunes = after.prunes - before.prunes;
   r.unprunes = after.unprunes - before.unprunes;
   r.retries = after.retries - before.retries;
+  r.fills_per_change = changes > 0 ? static_cast<double>(after.fills - before.fills) / changes : 0;
+  r.classes_filled_per_change =
+      changes > 0 ? static_cast<double>(after.classes_filled - before.classes_filled) / changes : 0;
   return r;
 }
 

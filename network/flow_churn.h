@@ -37,6 +37,8 @@ struct FlowChurnResult {
   std::size_t classes = 0;              // rate classes at the end
   std::size_t pruned_links = 0;         // links left out of the solve at the end
   std::uint64_t prunes = 0, unprunes = 0, retries = 0;  // during the churn phase
+  double fills_per_change = 0.0;           // progressive fillings per change
+  double classes_filled_per_change = 0.0;  // classes filled over all fillings, per change
   std::uint64_t solves = 0;
 };
 

@@ -576,11 +576,21 @@ bool FlowModel::solve_once() {
     if (link_inside_[l] != epoch_) add_inside(l);
   }
 
+  // A network of few classes is filled whole at once: a bounded region could save little, and a
+  // failed one costs more than the whole.
+  const bool small_network = class_count_ <= small_network_;
+  if (small_network) skip_rounds = false;
   std::size_t scanned = 0;
-  bool bounded = !skip_rounds;  // still trying a bounded region
+  bool bounded = !skip_rounds && !small_network;  // still trying a bounded region
   bool missed = false;          // a bounded region was tried and given up
   bool searched = false;        // the whole component was found by search
   for (int round = 0;; ++round) {
+    if (small_network) {
+      ++stats_.small_solves;
+      take_whole_network();
+      fill_region();
+      break;
+    }
     grow_region(scanned);
     if (boundary_.empty()) {  // a closed component: nothing outside to check
       fill_region();
@@ -654,6 +664,7 @@ bool FlowModel::solve_once() {
   }
   if (skip_rounds) ++stats_.direct_solves;
   for (LinkId l : solve_dirty_) {
+    if (small_network) break;
     std::uint8_t& score = region_misses_[l];
     if (skip_rounds)
       --score;
@@ -765,6 +776,8 @@ bool FlowModel::boundary_violated(LinkId k) const {
 // bound: pop, recompute, push back if it grew, else the link saturates at that level and freezes
 // its unfrozen classes.
 void FlowModel::fill_region() {
+  ++stats_.fills;
+  stats_.classes_filled += comp_classes_.size();
   fill_heap_.clear();
   for (LinkId l : comp_links_) {
     const double n = link_weight_[l];

@@ -73,8 +73,15 @@ class FlowModel {
     std::uint64_t prunes = 0;             // links left out of the solve as provably slack
     std::uint64_t unprunes = 0;           // pruned links restored (the bound no longer held)
     std::uint64_t retries = 0;            // solves redone because a pruned link turned tight
+    std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
+    std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
+    std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
   };
   std::size_t class_count() const { return class_count_; }
+  // A network of at most this many rate classes is filled whole on every solve (no bounded region,
+  // no component search): cheaper than a region that fails. Default 512; tests set 0 to exercise
+  // the region and component logic on small networks.
+  void set_small_network(std::size_t classes) { small_network_ = classes; }
   std::size_t pruned_links() const { return pruned_count_; }
   const Stats& stats() const;
 
@@ -210,6 +217,7 @@ class FlowModel {
   double worst_load_ = 0.0;
   std::uint32_t solves_to_rescan_ = 0;
   std::size_t pruned_count_ = 0;
+  std::size_t small_network_ = 512;
 
   // Lazy solve state and reusable scratch.
   std::vector<LinkId> dirty_links_;
