@@ -67,6 +67,7 @@ LinkId FlowModel::add_link(double capacity_bps) {
   outside_max_.push_back(0.0);
   outside_bneck_.push_back(0);
   region_misses_.push_back(0);
+  sat_level_.push_back(kUnlimited);
   giant_mark_.push_back(0);
   return id;
 }
@@ -328,6 +329,7 @@ FlowModel::ClassId FlowModel::find_or_make_class(double cap, sim::Time now) {
     frozen_at_.push_back(kCapLabel);
     bottleneck_.push_back(kCapLabel);
     class_mark_.push_back(0);
+    fresh_.push_back(1);
     heap_pos_.push_back(kNotInHeap);
     live_pos_.push_back(0);
   }
@@ -351,6 +353,7 @@ FlowModel::ClassId FlowModel::find_or_make_class(double cap, sim::Time now) {
   frozen_at_[c] = kCapLabel;
   bottleneck_[c] = kCapLabel;
   class_mark_[c] = 0;
+  fresh_[c] = 1;
   const std::uint32_t off = croute_off_[c];
   for (std::uint32_t i = 0; i < len; ++i) {
     const LinkId l = eff_route_[i];
@@ -556,12 +559,7 @@ void FlowModel::solve() {
 // flow's bottleneck is unchanged). Where that fails, the tight links are restored and the solve
 // is redone (returns false).
 bool FlowModel::solve_once() {
-  if (++epoch_ == 0) {  // wrapped: forget every old mark
-    std::fill(link_mark_.begin(), link_mark_.end(), 0u);
-    std::fill(link_inside_.begin(), link_inside_.end(), 0u);
-    std::fill(class_mark_.begin(), class_mark_.end(), 0u);
-    epoch_ = 1;
-  }
+  next_epoch();
   solve_dirty_.swap(dirty_links_);
   dirty_links_.clear();
   comp_links_.clear();
@@ -607,9 +605,8 @@ bool FlowModel::solve_once() {
         break;
       }
       searched = true;
-      for (LinkId k : boundary_) add_inside(k);
-      boundary_.clear();
-      continue;
+      fill_above(restart_level());
+      break;
     }
     prepare_boundary();
     fill_region();
@@ -679,8 +676,12 @@ bool FlowModel::solve_once() {
   stats_.links_solved += comp_links_.size() + boundary_.size();
 
   // Apply: a class whose rate changes first banks the service at its old rate.
+  for (LinkId l : comp_links_) sat_level_[l] = level_[l] >= 0.0 ? level_[l] : kUnlimited;
+  for (LinkId k : boundary_)
+    if (level_[k] >= 0.0) sat_level_[k] = level_[k];
   changed_.clear();
   for (ClassId c : comp_classes_) {
+    fresh_[c] = 0;
     bottleneck_[c] = frozen_at_[c];
     const double nr = new_rate_[c];
     if (same_rate(nr, rate_[c])) continue;
@@ -696,6 +697,93 @@ bool FlowModel::solve_once() {
     for (ClassId c : changed_) heap_set(c);
   }
   return true;
+}
+
+void FlowModel::next_epoch() {
+  if (++epoch_ == 0) {  // wrapped: forget every old mark
+    std::fill(link_mark_.begin(), link_mark_.end(), 0u);
+    std::fill(link_inside_.begin(), link_inside_.end(), 0u);
+    std::fill(class_mark_.begin(), class_mark_.end(), 0u);
+    epoch_ = 1;
+  }
+}
+
+// Progressive filling raises every class together and freezes classes in order of level. The old
+// and the new problem differ only at the dirty links (capacity, or the classes crossing them:
+// a class that joined, left or changed weight has every link of its route dirty). Below a level
+// L at which no dirty link saturates, in the old filling or in the new, both fillings make the
+// same freezes: every other link sees the same classes in the same state, by induction on the
+// freeze events. So every class whose old rate is below L keeps it, and the rest is a filling of
+// the classes at or above L over what the frozen ones leave of each link. L is the smallest, over
+// the dirty links d, of (i) the level d saturated at in the old allocation (sat_level_) and (ii)
+// the level at which d saturates in the new filling while the classes on it freeze at their old
+// rates in increasing order (new classes stay unfrozen; a new class's cap freezing it earlier can
+// only raise d's share, so this is a lower bound). A relative margin keeps rounding on the safe
+// side.
+double FlowModel::restart_level() {
+  double level = kUnlimited;
+  for (LinkId d : solve_dirty_) {
+    if (pruned_[d] != 0) continue;
+    level = std::min(level, sat_level_[d]);
+    rank_.clear();
+    for (const LinkEntry& e : link_classes_[d])
+      if (fresh_[e.id] == 0) rank_.push_back({rate_[e.id], weight_[e.id]});
+    std::sort(rank_.begin(), rank_.end());
+    double residual = capacity_[d], unfrozen = link_weight_[d];
+    double saturates = kUnlimited;
+    for (const auto& [rate, weight] : rank_) {
+      if (unfrozen <= 0) break;
+      const double share = std::max(residual, 0.0) / unfrozen;
+      if (share <= rate) {
+        saturates = share;
+        break;
+      }
+      residual -= weight * rate;
+      unfrozen -= weight;
+    }
+    if (saturates == kUnlimited && unfrozen > 0) saturates = std::max(residual, 0.0) / unfrozen;
+    level = std::min(level, saturates);
+  }
+  return level * (1.0 - 1e-9);
+}
+
+void FlowModel::fill_above(double level) {
+  ++stats_.level_solves;
+  next_epoch();
+  const std::uint32_t epoch = epoch_;
+  comp_links_.clear();
+  comp_classes_.clear();
+  boundary_.clear();
+  for (LinkId d : solve_dirty_) {
+    if (pruned_[d] != 0 || link_mark_[d] == epoch) continue;
+    link_mark_[d] = epoch;
+    comp_links_.push_back(d);
+  }
+  for (std::size_t i = 0; i < comp_links_.size(); ++i) {
+    const LinkId l = comp_links_[i];
+    double residual = capacity_[l], unfrozen = 0.0;
+    for (const LinkEntry& e : link_classes_[l]) {
+      const ClassId c = e.id;
+      if (fresh_[c] == 0 && rate_[c] < level) {  // frozen below the level: keeps its rate
+        residual -= weight_[c] * rate_[c];
+        continue;
+      }
+      unfrozen += weight_[c];
+      if (class_mark_[c] == epoch) continue;
+      class_mark_[c] = epoch;
+      comp_classes_.push_back(c);
+      const LinkId* hop = chops_.data() + croute_off_[c];
+      for (std::uint32_t h = 0; h < croute_len_[c]; ++h) {
+        if (link_mark_[hop[h]] != epoch) {
+          link_mark_[hop[h]] = epoch;
+          comp_links_.push_back(hop[h]);
+        }
+      }
+    }
+    residual_[l] = residual;
+    unfrozen_[l] = unfrozen;
+  }
+  fill_region(true);
 }
 
 // The region becomes every link that carries a class and every routed class, with no boundary.
@@ -775,16 +863,18 @@ bool FlowModel::boundary_violated(LinkId k) const {
 // filling (the flows frozen on it were frozen at a level <= its share), so a stale key is a lower
 // bound: pop, recompute, push back if it grew, else the link saturates at that level and freezes
 // its unfrozen classes.
-void FlowModel::fill_region() {
+void FlowModel::fill_region(bool precomputed) {
   ++stats_.fills;
   stats_.classes_filled += comp_classes_.size();
   fill_heap_.clear();
   for (LinkId l : comp_links_) {
-    const double n = link_weight_[l];
-    residual_[l] = capacity_[l];
-    unfrozen_[l] = n;
+    if (!precomputed) {
+      residual_[l] = capacity_[l];
+      unfrozen_[l] = link_weight_[l];
+    }
+    const double n = unfrozen_[l];
     level_[l] = -1.0;
-    if (n > 0) fill_heap_.push_back({capacity_[l] / n, l, 0});
+    if (n > 0) fill_heap_.push_back({std::max(residual_[l], 0.0) / n, l, 0});
   }
   for (LinkId k : boundary_) {  // residual_ and unfrozen_ come from prepare_boundary()
     level_[k] = -1.0;

@@ -73,6 +73,7 @@ class FlowModel {
     std::uint64_t prunes = 0;             // links left out of the solve as provably slack
     std::uint64_t unprunes = 0;           // pruned links restored (the bound no longer held)
     std::uint64_t retries = 0;            // solves redone because a pruned link turned tight
+    std::uint64_t level_solves = 0;       // component solves restricted to the classes above a level
     std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
     std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
     std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
@@ -121,7 +122,13 @@ class FlowModel {
   void grow_region(std::size_t& scanned);
   void prepare_boundary();
   bool boundary_violated(LinkId link) const;
-  void fill_region();
+  void fill_region(bool precomputed = false);  // precomputed: residual_/unfrozen_ of comp_links_
+  void next_epoch();
+  // The level below which the pending changes cannot alter the filling (see solve_once()).
+  double restart_level();
+  // Fills the classes that may change: those at or above `level` connected to the dirty links
+  // through links and classes at or above it; the classes below it keep their rates.
+  void fill_above(double level);
   bool active(FlowId flow) const { return flow < route_len_.size() && active_[flow] != 0; }
 
   // Rate classes. Flows with the same effective route (their route less the pruned links) and the
@@ -172,6 +179,8 @@ class FlowModel {
   std::vector<double> outside_max_;        // boundary scratch: fastest class outside the region
   std::vector<std::uint8_t> outside_bneck_;  // boundary scratch: an outside class froze here
   std::vector<std::uint8_t> region_misses_;  // how often a bounded region around it failed lately
+  std::vector<double> sat_level_;          // level it saturated at in the current allocation
+                                           // (kUnlimited: not saturated, or unknown)
 
   // Flows (structure of arrays, indexed by FlowId).
   std::vector<std::uint8_t> active_;
@@ -202,6 +211,7 @@ class FlowModel {
   std::vector<std::uint32_t> frozen_at_;   // filling scratch: link it froze at, or kCapLabel
   std::vector<std::uint32_t> bottleneck_;  // where the class froze in its last solve (kCapLabel)
   std::vector<std::uint32_t> class_mark_;
+  std::vector<std::uint8_t> fresh_;        // created since the last solve: no rate yet
   std::vector<std::uint32_t> heap_pos_;
   std::vector<ClassId> free_classes_;
   std::vector<ClassId> live_classes_;      // every class with members, dense (swap-removed)
@@ -233,6 +243,7 @@ class FlowModel {
   std::vector<LinkId> boundary_;
   std::vector<ClassId> changed_;  // classes whose rate the last solve changed
   std::vector<FillEntry> fill_heap_;
+  std::vector<std::pair<double, double>> rank_;  // restart_level() scratch: (rate, weight)
   std::vector<HeapEntry> heap_;
   Stats stats_;
 };

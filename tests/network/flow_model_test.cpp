@@ -367,18 +367,21 @@ FleetRun run_fleet(std::uint64_t seed, double local, bool check, double host_mbp
 }
 
 TEST(FlowModel, SolvesThatSkipTheBoundedRegionOrTheComponentSearchEqualAFullSolve) {
-  std::uint64_t direct = 0, unsearched = 0;
+  std::uint64_t direct = 0, unsearched = 0, level = 0;
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     for (double local : {1.0, 0.9, 0.5, 0.0}) {
       const FleetRun run = run_fleet(seed, local, true);
       if (::testing::Test::HasFailure()) return;
       direct += run.stats.direct_solves;
       unsearched += run.stats.unsearched_solves;
+      level += run.stats.level_solves;
     }
   }
-  // Both shortcuts must have been exercised, else this test checks nothing new.
+  // The shortcuts and the level-restricted component solve must have been exercised, else this
+  // test checks nothing new.
   EXPECT_GT(direct, 0u);
   EXPECT_GT(unsearched, 0u);
+  EXPECT_GT(level, 0u);
 }
 
 // Host links much faster than the site links (1-2 Gb/s against 200-800 Mb/s shared by ~75 flows):
