@@ -5,11 +5,14 @@
 // capacity, and no flow can get faster without slowing a flow that is not faster than it. A flow
 // may also carry a rate cap of its own (a sender or receiver limit), which acts as a private link.
 //
-// Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is solved
-// lazily, on the next query, and only for the flows connected to a changed link through shared
-// links (the affected component, or every flow when a giant component holds most of them): all
-// changes at one instant cost one solve. Finishing times live in an indexed heap, so
-// next_completion() is O(1) and a rate change costs O(log flows).
+// Flows with the same route and cap always get the same rate, so they share a *rate class*: one
+// rate, one service clock, and a heap of member finish tags; a rate change costs O(1) per class,
+// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity) are left
+// out of the solve, which merges classes further; a solve that makes one tight restores it and is
+// redone. Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
+// solved lazily, on the next query, and only for the classes a change can reach: all changes at
+// one instant cost one solve. Finishing times live in an indexed heap over classes, so
+// next_completion() is O(1). docs/network.md gives the equations and the proofs of exactness.
 //
 // Not modelled (docs/network.md): TCP slow start and congestion control, RTT-unfairness, packet
 // loss, cross-traffic on reverse paths.
