@@ -43,9 +43,11 @@ bool same_rate(double a, double b) {
   throw std::invalid_argument("FlowModel: " + what);
 }
 
-// Every kRescanEvery solves the rate bound is recomputed exactly (O(classes)) and links whose
-// flows could not fill half their capacity at that bound are pruned (O(links)).
+// Every max(kRescanEvery, (links + classes) / kRescanShare) solves the rate bound is recomputed
+// exactly (O(classes)) and links whose flows could not fill kPruneMargin of their capacity at that
+// bound are pruned (O(links)): amortized, at most kRescanShare steps per solve.
 constexpr std::uint32_t kRescanEvery = 64;
+constexpr std::size_t kRescanShare = 8;
 constexpr double kPruneMargin = 0.8;
 
 }  // namespace
@@ -534,8 +536,9 @@ void FlowModel::solve() {
       --solves_to_rescan_;
       return;
     }
-    solves_to_rescan_ = kRescanEvery;
     rescan(dirty_time_);
+    solves_to_rescan_ = static_cast<std::uint32_t>(std::max<std::size_t>(
+        kRescanEvery, (capacity_.size() + class_count_) / kRescanShare));
     if (dirty_links_.empty()) return;
   }
 }
