@@ -28,12 +28,11 @@ constexpr std::size_t kMaxRegionFlows = 256;
 constexpr std::uint8_t kMissCost = 4;
 constexpr std::uint8_t kMissSkip = 4;
 constexpr std::uint8_t kMissMax = 8;
-// When a component search finds a giant component (at least half of the active flows), its links
-// are stamped, and the next kGiantSolves solves whose dirty links all carry the stamp and that need
-// a component solve every link and flow instead, skipping the search: a superset of components is
-// solved exactly like each component apart, and the giant one is most of the work. Then one search
-// checks again.
-constexpr std::uint32_t kGiantSolves = 16;
+// Bounded regions pay where changes stay local and waste work where they ripple far; each solve
+// strategy (regions first, or straight to the level-restricted component) keeps a moving average
+// of the classes its solves filled, the cheaper one is used, and every kExplore-th solve uses the
+// other so that its average stays current.
+constexpr std::uint32_t kExplore = 64;
 
 bool same_rate(double a, double b) {
   return a == b || std::fabs(a - b) <= kSameRate * std::max(std::fabs(a), std::fabs(b));
@@ -70,7 +69,6 @@ LinkId FlowModel::add_link(double capacity_bps) {
   outside_bneck_.push_back(0);
   region_misses_.push_back(0);
   sat_level_.push_back(kUnlimited);
-  giant_mark_.push_back(0);
   return id;
 }
 
@@ -568,14 +566,17 @@ bool FlowModel::solve_once() {
   comp_links_.clear();
   comp_classes_.clear();
   boundary_.clear();
-  bool skip_rounds = true;
-  bool in_giant = giant_solves_left_ > 0;
+  bool regions_first = work_regions_ <= work_direct_;
+  if (++strategy_clock_ % kExplore == 0) regions_first = !regions_first;
+  bool skip_rounds = true;  // every dirty link's bounded regions failed lately
   for (LinkId l : solve_dirty_) {
     link_dirty_[l] = 0;
     if (region_misses_[l] < kMissSkip) skip_rounds = false;
-    if (giant_mark_[l] != giant_gen_) in_giant = false;
     if (link_inside_[l] != epoch_) add_inside(l);
   }
+  const bool scored_skip = skip_rounds;
+  if (!regions_first) skip_rounds = true;
+  const std::uint64_t filled_before = stats_.classes_filled;
 
   // A network of few classes is filled whole at once: a bounded region could save little, and a
   // failed one costs more than the whole.
@@ -584,7 +585,6 @@ bool FlowModel::solve_once() {
   std::size_t scanned = 0;
   bool bounded = !skip_rounds && !small_network;  // still trying a bounded region
   bool missed = false;          // a bounded region was tried and given up
-  bool searched = false;        // the whole component was found by search
   for (int round = 0;; ++round) {
     if (small_network) {
       ++stats_.small_solves;
@@ -599,15 +599,7 @@ bool FlowModel::solve_once() {
     }
     if (!bounded || round >= kMaxRounds || comp_classes_.size() > kMaxRegionFlows) {
       missed = missed || (bounded && round > 0);  // round 0 only measured the first layer
-      bounded = false;  // the whole component
-      if (in_giant) {  // the component is (nearly) the whole network: skip the search
-        --giant_solves_left_;
-        ++stats_.unsearched_solves;
-        take_whole_network();
-        fill_region();
-        break;
-      }
-      searched = true;
+      bounded = false;  // the component, above the restart level
       fill_above(restart_level());
       break;
     }
@@ -651,23 +643,19 @@ bool FlowModel::solve_once() {
     rate_bound_ = top;
   }
 
-  if (searched) {
-    giant_solves_left_ = 0;
-    if (comp_classes_.size() * 2 >= class_count_) {
-      giant_solves_left_ = kGiantSolves;
-      if (++giant_gen_ == 0) {  // wrapped: forget every old stamp
-        std::fill(giant_mark_.begin(), giant_mark_.end(), 0u);
-        giant_gen_ = 1;
-      }
-      for (LinkId l : comp_links_) giant_mark_[l] = giant_gen_;
-    }
+  if (skip_rounds && !small_network) ++stats_.direct_solves;
+  if (!small_network) {
+    const double work = static_cast<double>(stats_.classes_filled - filled_before);
+    double& average = skip_rounds ? work_direct_ : work_regions_;
+    average += (work - average) / 8.0;
   }
-  if (skip_rounds) ++stats_.direct_solves;
   for (LinkId l : solve_dirty_) {
     if (small_network) break;
     std::uint8_t& score = region_misses_[l];
-    if (skip_rounds)
+    if (scored_skip)
       --score;
+    else if (skip_rounds)
+      continue;
     else if (missed)
       score = static_cast<std::uint8_t>(std::min<int>(score + kMissCost, kMissMax));
     else if (bounded)

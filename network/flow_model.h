@@ -69,8 +69,7 @@ class FlowModel {
     std::uint64_t changes = 0;        // start + remove + set_capacity calls
     std::uint64_t rates_changed = 0;  // of those, flows whose rate actually took a new value
     std::uint64_t links_solved = 0;   // links in the components the solves covered
-    std::uint64_t direct_solves = 0;  // solves that skipped the bounded region (it kept failing)
-    std::uint64_t unsearched_solves = 0;  // solves that took the whole network without a search
+    std::uint64_t direct_solves = 0;  // solves that skipped bounded regions (failing, or costlier)
     std::uint64_t classes_rerated = 0;    // rate classes a solve recomputed (the solver's work)
     std::uint64_t classes_changed = 0;    // of those, classes whose rate took a new value
     std::uint64_t prunes = 0;             // links left out of the solve as provably slack
@@ -238,9 +237,9 @@ class FlowModel {
   sim::Time dirty_time_ = 0;   // the instant of the pending changes
   sim::Time last_time_ = 0;    // latest instant seen (calls must not go back in time)
   std::uint32_t epoch_ = 0;
-  std::vector<std::uint32_t> giant_mark_;  // == giant_gen_: in the last giant component found
-  std::uint32_t giant_gen_ = 0;
-  std::uint32_t giant_solves_left_ = 0;  // component solves that take the whole network unsearched
+  double work_regions_ = 0.0;  // moving average of classes filled by solves trying regions first
+  double work_direct_ = 0.0;   // ... and by solves going straight to the component
+  std::uint32_t strategy_clock_ = 0;
   std::vector<LinkId> comp_links_;
   std::vector<ClassId> comp_classes_;
   std::vector<LinkId> boundary_;
