@@ -214,6 +214,7 @@ void NetworkActivity::handle(const sim::Event& event, sim::Engine& engine) {
 }
 
 void NetworkActivity::finish(sim::Time end) {
+  net_->account_active_flows(end);  // /links counts what unfinished transfers sent so far
   for (std::int64_t& row : open_episode_) {
     if (row >= 0) outage_records_.up_ns[static_cast<std::size_t>(row)] = end;
     row = -1;
