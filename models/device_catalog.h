@@ -20,6 +20,9 @@ struct DeviceType {
   std::string accelerator;  // "", "gpu", "tpu"
   double idle_power_w = 0.0;
   double max_power_w = 0.0;
+  // Added to the power while an accelerator is busy, per busy accelerator (docs/devices.md,
+  // "Energy"). 0: the accelerator's draw is folded into max_power_w.
+  double accelerator_power_w = 0.0;
 };
 
 // rpi3, rpi4, rockpi, coral, jetson-nano, jetson-tx2, jetson-xavier-nx, nuc, cloud-vm,

@@ -22,7 +22,7 @@ const char* dispatch_name(Dispatch d) {
   return "?";
 }
 
-FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
+FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_(config_) {
   const std::size_t n_devices = config_.devices.size();
   const std::size_t n_sites = config_.sites.size();
   if (n_devices == 0) throw std::invalid_argument("fleet model: the fleet has no device");
@@ -47,6 +47,8 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
   in_system_dev_.assign(n_devices, 0);
   queue_head_.assign(n_devices, kNone);
   queue_tail_.assign(n_devices, kNone);
+  run_head_.assign(n_devices, kNone);
+  available_.assign(n_devices, 1);
   busy_since_.assign(n_devices, 0);
   busy_core_ns_.assign(n_devices, 0);
   stats_.served.assign(n_devices, 0);
@@ -101,6 +103,7 @@ void FleetModel::start(sim::Engine& engine) {
     if (t <= config_.duration) engine.schedule(lp, lp, t, kArrival, i);
   }
   if (config_.sample_interval > 0) engine.schedule(sampler_lp_, sampler_lp_, 0, kSample);
+  energy_.start(engine);
 }
 
 void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
@@ -116,28 +119,86 @@ void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
 std::uint32_t FleetModel::pick_device(Source& source) {
   const std::uint32_t begin = site_device_begin_[source.site];
   const std::uint32_t n = site_device_begin_[source.site + 1] - begin;
+  // Random and round robin: the drawn device, or the next available one after it in site order.
+  auto first_available_from = [&](std::uint32_t k) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t d = site_devices_[begin + (k + i) % n];
+      if (available_[d]) return d;
+    }
+    return kNone;
+  };
   switch (config_.workloads[source.workload].dispatch) {
     case Dispatch::kRandom:
-      return site_devices_[begin + source.dispatch.uniform_int(n)];
+      return first_available_from(static_cast<std::uint32_t>(source.dispatch.uniform_int(n)));
     case Dispatch::kRoundRobin: {
-      const std::uint32_t d = site_devices_[begin + source.round_robin];
+      const std::uint32_t d = first_available_from(source.round_robin);
       source.round_robin = source.round_robin + 1 == n ? 0 : source.round_robin + 1;
       return d;
     }
     case Dispatch::kLeastLoaded: {
       // Fewest requests per core: in[a] / cores[a] < in[b] / cores[b], compared exactly.
-      std::uint32_t best = site_devices_[begin];
-      for (std::uint32_t k = 1; k < n; ++k) {
+      std::uint32_t best = kNone;
+      for (std::uint32_t k = 0; k < n; ++k) {
         const std::uint32_t d = site_devices_[begin + k];
-        if (std::uint64_t{in_system_dev_[d]} * cores_[best] <
-            std::uint64_t{in_system_dev_[best]} * cores_[d]) {
+        if (!available_[d]) continue;
+        if (best == kNone || std::uint64_t{in_system_dev_[d]} * cores_[best] <
+                                 std::uint64_t{in_system_dev_[best]} * cores_[d]) {
           best = d;
         }
       }
       return best;
     }
   }
-  return site_devices_[begin];
+  return kNone;
+}
+
+void FleetModel::dispatch(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine) {
+  const std::uint32_t device = pick_device(sources_[requests_[slot].source]);
+  if (device == kNone) {
+    ++rejected_;
+    requests_.release(slot);
+    return;
+  }
+  ++in_system_dev_[device];
+  ++in_system_;
+  engine.schedule(from, device, now, kRequest, slot);
+}
+
+void FleetModel::evict(std::uint32_t slot, std::uint32_t device, sim::Time now,
+                       sim::Engine& engine) {
+  --in_system_dev_[device];
+  --in_system_;
+  Request& r = requests_[slot];
+  r.token = 0;  // its departure event, if any, is now stale
+  if (config_.on_device_failure == FailurePolicy::kRetry && r.retries < config_.max_retries) {
+    ++r.retries;
+    ++retried_;
+    dispatch(slot, device, now, engine);
+  } else {
+    ++lost_;
+    requests_.release(slot);
+  }
+}
+
+void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine) {
+  if ((available_[device] != 0) == up) return;
+  available_[device] = up ? 1 : 0;
+  if (up) return;
+  drop_instances(device);
+  account_busy(device, now);
+  busy_total_ -= busy_[device];
+  busy_[device] = 0;
+  energy_.load_changed(device, 0, 0, now, &engine);
+  // Running requests first (most recently started first), then the queue in FIFO order.
+  std::uint32_t running = run_head_[device], queued = queue_head_[device];
+  run_head_[device] = queue_head_[device] = queue_tail_[device] = kNone;
+  for (std::uint32_t list : {running, queued}) {
+    while (list != kNone) {
+      const std::uint32_t next = requests_[list].next;
+      evict(list, device, now, engine);
+      list = next;
+    }
+  }
 }
 
 void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
@@ -149,14 +210,12 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   r.arrival = now;
   r.workload = src.workload;
   r.site = src.site;
+  r.source = index;
   r.work_s = std::max(0.0, config_.workloads[src.workload].service_s.sample(src.work));
   r.recorded = now >= config_.warmup;
   r.next = kNone;
   ++arrivals_;
-  const std::uint32_t device = pick_device(src);
-  ++in_system_dev_[device];
-  ++in_system_;
-  engine.schedule(event.target, device, now, kRequest, slot);
+  dispatch(slot, event.target, now, engine);
 
   const sim::Time next = src.arrivals.next(config_.workloads[src.workload].arrivals, now);
   if (next <= config_.duration) engine.schedule(event.target, event.target, next, kArrival, index);
@@ -165,10 +224,15 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
 void FleetModel::on_request(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
   const auto slot = static_cast<std::uint32_t>(event.payload);
+  if (!available_[device]) {  // went down since it was chosen, at this same instant
+    evict(slot, device, event.time, engine);
+    return;
+  }
   if (busy_[device] < cores_[device]) {
     begin_service(device, slot, event.time, engine);
     return;
   }
+  requests_[slot].next = kNone;
   if (queue_tail_[device] == kNone) {
     queue_head_[device] = slot;
   } else {
@@ -187,21 +251,35 @@ void FleetModel::begin_service(std::uint32_t device, std::uint32_t slot, sim::Ti
   account_busy(device, now);
   ++busy_[device];
   ++busy_total_;
+  energy_.load_changed(device, busy_[device], 0, now, &engine);
   Request& r = requests_[slot];
   r.start = now;
+  r.token = next_token_;
+  next_token_ = next_token_ == 0xFFFFFFFFu ? 1 : next_token_ + 1;
+  r.prev = kNone;
+  r.next = run_head_[device];
+  if (r.next != kNone) requests_[r.next].prev = slot;
+  run_head_[device] = slot;
   const sim::Time service = sim::from_seconds(r.work_s / speed_[device]);
-  engine.schedule(device, device, sim::add_saturating(now, service), kDeparture, slot);
+  engine.schedule(device, device, sim::add_saturating(now, service), kDeparture,
+                  std::uint64_t{slot} | std::uint64_t{r.token} << 32);
 }
 
 void FleetModel::on_departure(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
-  const auto slot = static_cast<std::uint32_t>(event.payload);
+  const auto slot = static_cast<std::uint32_t>(event.payload & 0xFFFFFFFFu);
   const sim::Time now = event.time;
   const Request r = requests_[slot];
+  // A request evicted by a failure leaves its departure behind: the token no longer matches.
+  if (r.token != static_cast<std::uint32_t>(event.payload >> 32)) return;
+  if (r.prev != kNone) requests_[r.prev].next = r.next; else run_head_[device] = r.next;
+  if (r.next != kNone) requests_[r.next].prev = r.prev;
+  requests_[slot].token = 0;
   requests_.release(slot);
   account_busy(device, now);
   --busy_[device];
   --busy_total_;
+  energy_.load_changed(device, busy_[device], 0, now, &engine);
   --in_system_dev_[device];
   --in_system_;
   if (r.recorded) {
@@ -241,13 +319,11 @@ void FleetModel::on_sample(sim::Engine& engine) {
 }
 
 void FleetModel::finish(sim::Time end) {
+  energy_.finish(end);
+  stats_.energy_j = energy_.energy_j();
   for (std::uint32_t d = 0; d < cores_.size(); ++d) {
     account_busy(d, end);
     stats_.busy_core_seconds[d] = sim::to_seconds(busy_core_ns_[d]);
-    const DeviceType& type = config_.types[config_.devices[d].type];
-    stats_.energy_j[d] = type.idle_power_w * sim::to_seconds(end) +
-                         (type.max_power_w - type.idle_power_w) / static_cast<double>(cores_[d]) *
-                             stats_.busy_core_seconds[d];
     stats_.in_system[d] = in_system_dev_[d];
   }
 }

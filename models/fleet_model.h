@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/arrivals.h"
+#include "models/energy.h"
 #include "models/fleet_config.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
@@ -42,9 +43,7 @@ struct TimeSeries {
 struct DeviceStats {
   std::vector<std::uint64_t> served;      // recorded completions
   std::vector<double> busy_core_seconds;  // integral of busy cores over time
-  // Energy in joules: the integral of P(t) = idle_w + (max_w - idle_w) * busy(t) / cores, which
-  // is piecewise constant between events, so the integral is exact: idle_w * T +
-  // (max_w - idle_w) / cores * busy_core_seconds.
+  // Energy in joules: the exact integral of the device's power (models/energy.h), 0 while off.
   std::vector<double> energy_j;
   std::vector<std::uint32_t> in_system;   // requests queued or in service at the end
 };
@@ -69,6 +68,22 @@ class FleetModel final : public sim::Model {
   const DeviceStats& device_stats() const { return stats_; }
   std::uint64_t arrivals() const { return arrivals_; }
   std::uint64_t completions() const { return completions_; }
+  // Requests lost to a device going down, sent back to dispatch by one, and refused because no
+  // device of their site was available.
+  std::uint64_t lost() const { return lost_; }
+  std::uint64_t retried() const { return retried_; }
+  std::uint64_t rejected() const { return rejected_; }
+
+  // Takes a device out of service (up = false) or back in. Going down, its queued and running
+  // requests are lost or re-dispatched at their site (FleetConfig::on_device_failure), and its
+  // warm instances dropped; dispatch skips it until it is back. Its power is the lifecycle's
+  // business (Energy::set_powered). Idempotent.
+  void set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine);
+  bool available(std::uint32_t device) const { return available_[device] != 0; }
+  // Drops the device's warm function instances (the function model's hook; nothing yet).
+  void drop_instances(std::uint32_t device) { (void)device; }
+  Energy& energy() { return energy_; }
+  const Energy& energy() const { return energy_; }
 
  private:
   struct Request {
@@ -77,7 +92,11 @@ class FleetModel final : public sim::Model {
     double work_s = 0.0;  // service time on a reference core, drawn at arrival
     std::uint32_t workload = 0;
     std::uint32_t site = 0;
-    std::uint32_t next = 0;  // FIFO link while queued
+    std::uint32_t source = 0;  // index into sources_
+    std::uint32_t next = 0;  // FIFO link while queued; running-list link while in service
+    std::uint32_t prev = 0;  // running-list link while in service
+    std::uint32_t token = 0;  // of its departure event while in service; 0: none
+    std::uint8_t retries = 0;
     bool recorded = false;
   };
   struct Source {  // one (workload, site) arrival stream
@@ -96,10 +115,15 @@ class FleetModel final : public sim::Model {
   void on_departure(const sim::Event& event, sim::Engine& engine);
   void on_sample(sim::Engine& engine);
   void begin_service(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  // kNone when no device of the source's site is available.
   std::uint32_t pick_device(Source& source);
   void account_busy(std::uint32_t device, sim::Time now);
+  void dispatch(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
+  // A request of a device that went down: retried (re-dispatched) or lost.
+  void evict(std::uint32_t slot, std::uint32_t device, sim::Time now, sim::Engine& engine);
 
   FleetConfig config_;
+  Energy energy_;  // after config_, which it reads
   std::vector<Source> sources_;
   // Devices of each site, in device order (CSR).
   std::vector<std::uint32_t> site_device_begin_;
@@ -111,6 +135,8 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint32_t> in_system_dev_;  // queued + in service
   std::vector<std::uint32_t> queue_head_;
   std::vector<std::uint32_t> queue_tail_;
+  std::vector<std::uint32_t> run_head_;    // requests in service, doubly linked
+  std::vector<std::uint8_t> available_;    // 1: accepts new work
   std::vector<sim::Time> busy_since_;
   std::vector<std::int64_t> busy_core_ns_;
   DeviceStats stats_;
@@ -121,6 +147,8 @@ class FleetModel final : public sim::Model {
   std::vector<TimeSeries> series_;
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;
+  std::uint64_t lost_ = 0, retried_ = 0, rejected_ = 0;
+  std::uint32_t next_token_ = 1;
   std::uint64_t in_system_ = 0;
   std::uint64_t busy_total_ = 0;
   std::uint64_t total_cores_ = 0;

@@ -1,0 +1,91 @@
+// Energy and batteries: each device's power, integrated exactly between events, and the charge
+// of the devices that run on a battery (docs/devices.md, "Energy" and "Batteries").
+//
+// Power is piecewise constant: P = idle_w + (max_w - idle_w) * busy_cores / cores +
+// accelerator_power_w * busy_accelerators while the device is powered, 0 while it is off. It
+// changes only when the fleet model reports a new load (load_changed) or the lifecycle switches
+// the device (set_powered), so E = sum of P * dt over those intervals is exact.
+//
+// A battery's charge is linear between changes of load or of charge power (the solar profile
+// changes on the hour, the plug-in window at its ends), so the instant it runs empty, or, while
+// off, reaches its restart charge, is computed exactly. Each battery has at most one live event
+// (on battery_lp, payload = battery | generation << 32); a change that brings the crossing
+// earlier schedules a new one and bumps the generation, which makes the older one stale. A
+// change that delays it leaves the pending event, which fires, finds nothing to do and
+// re-schedules: either way no crossing is missed or late.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/fleet_config.h"
+#include "sim/engine.h"
+
+namespace edgetwin::models {
+
+class Energy {
+ public:
+  static constexpr std::uint16_t kBatteryEvent = 0x200;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  enum class BatteryChange : std::uint8_t { kNone, kEmpty, kRecharged };
+
+  // `config` must outlive this object. Every device starts powered and idle.
+  explicit Energy(const FleetConfig& config);
+
+  // The LP that battery events are scheduled on (the lifecycle's); without it batteries are
+  // not simulated (a fleet model run on its own). Call before start().
+  void set_battery_lp(sim::LpId lp) { battery_lp_ = lp; }
+  void start(sim::Engine& engine);
+
+  // The device now has `busy_cores` cores and `busy_accelerators` accelerators busy. Cheap: a
+  // few multiplications, plus a re-schedule check for battery devices; allocates nothing.
+  void load_changed(std::uint32_t device, std::uint32_t busy_cores,
+                    std::uint32_t busy_accelerators, sim::Time now, sim::Engine* engine);
+  // The device is switched on (draws its load power) or off (draws nothing, still charges).
+  void set_powered(std::uint32_t device, bool on, sim::Time now, sim::Engine* engine);
+  // Handles a battery event. kEmpty: the battery just ran empty (the device must shut down);
+  // kRecharged: an emptied battery just reached its restart charge.
+  struct BatteryResult {
+    BatteryChange change = BatteryChange::kNone;
+    std::uint32_t device = kNone;
+  };
+  BatteryResult on_battery_event(std::uint64_t payload, sim::Time now, sim::Engine& engine);
+
+  // Closes the integrals at `end`.
+  void finish(sim::Time end);
+
+  const std::vector<double>& energy_j() const { return energy_j_; }
+  double power_w(std::uint32_t device) const { return powered_[device] ? load_w_[device] : 0.0; }
+  std::size_t batteries() const { return battery_device_.size(); }
+  std::uint32_t battery_device(std::size_t k) const { return battery_device_[k]; }
+  // The charge of battery k at `now` (>= the last change), as a fraction of its capacity.
+  double battery_fraction(std::size_t k, sim::Time now) const;
+  bool battery_empty(std::size_t k) const { return drained_[k] != 0; }
+
+ private:
+  void integrate(std::uint32_t device, sim::Time now);
+  void advance(std::uint32_t k, sim::Time now);  // level to now
+  sim::Time next_battery_event(std::uint32_t k, sim::Time now) const;
+  void reschedule(std::uint32_t k, sim::Time now, sim::Engine* engine);
+
+  const FleetConfig& config_;
+  sim::LpId battery_lp_ = 0xFFFFFFFFu;
+  // Per device type.
+  std::vector<double> idle_w_, core_w_, accel_w_;
+  // Per device.
+  std::vector<std::uint32_t> type_;
+  std::vector<std::uint8_t> powered_;
+  std::vector<double> load_w_;  // power while powered
+  std::vector<sim::Time> since_;
+  std::vector<double> energy_j_;
+  std::vector<std::uint32_t> battery_of_;  // empty when no device has a battery
+  // Per battery.
+  std::vector<std::uint32_t> battery_device_;
+  std::vector<const BatteryConfig*> battery_config_;
+  std::vector<double> level_j_, capacity_j_, restart_j_;
+  std::vector<sim::Time> level_at_, pending_;
+  std::vector<std::uint32_t> generation_;
+  std::vector<std::uint8_t> drained_;
+};
+
+}  // namespace edgetwin::models
