@@ -72,6 +72,7 @@ bool Builder::resolve_type(const std::string& name, std::vector<std::string>& vi
   if (const std::string* a = string_of(entry, "accelerator")) t.accelerator = *a;
   if (auto v = number_of(entry, "idle_power_w")) t.idle_power_w = *v;
   if (auto v = number_of(entry, "max_power_w")) t.max_power_w = *v;
+  if (auto v = number_of(entry, "accelerator_power_w")) t.accelerator_power_w = *v;
   if (ok && t.max_power_w < t.idle_power_w) {
     const char* key = entry.contains("max_power_w") ? "/max_power_w" : "/idle_power_w";
     diag_.add(path + key, "max_power_w (" + number_text(t.max_power_w) +

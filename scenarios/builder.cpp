@@ -18,7 +18,8 @@ Json type_json(const models::DeviceType& t) {
           {"arch", t.arch},
           {"accelerator", t.accelerator},
           {"idle_power_w", t.idle_power_w},
-          {"max_power_w", t.max_power_w}};
+          {"max_power_w", t.max_power_w},
+          {"accelerator_power_w", t.accelerator_power_w}};
 }
 
 }  // namespace
@@ -32,6 +33,7 @@ void Builder::run(models::FleetConfig& out) {
   check_network();
   check_workloads();
   check_outages();
+  check_lifecycle();
   if (diag_.count() == 0) check_scale();
   if (diag_.count() == 0) build(out);
   if (diag_.count() == 0) check_outage_scale(out);
@@ -51,6 +53,12 @@ void Builder::check_outage_scale(const models::FleetConfig& out) {
     if (!o.random) continue;
     const double cycle = o.mtbf_s.mean() + o.mttr_s.mean();
     events += cycle > 0.0 ? 2.0 * seconds / cycle : kMaxEvents * 2.0;
+  }
+  for (const models::DeviceFailureConfig& f : out.lifecycle.failures) {
+    if (!f.random) continue;
+    const double cycle = f.mtbf_s.mean() + f.mttr_s.mean();
+    events += static_cast<double>(f.groups()) *
+              (cycle > 0.0 ? 2.0 * seconds / cycle : kMaxEvents * 2.0);
   }
   if (events > kMaxEvents) {
     char buf[200];
@@ -86,6 +94,7 @@ void Builder::check_scale() {
   // The network's processes: the network, outages, sampling, and one per transfer or message
   // workload (models/network_activity.h).
   if (network_) sources += 3 + workloads.size();
+  sources += 2;  // the lifecycle's driver and sampler, when it has anything to do
   const std::uint64_t lps = devices + sources + 1;
   if (lps > sim::kMaxLps) {
     diag_.add("/fleet", "the fleet has " + std::to_string(devices) + " devices and " +
@@ -161,6 +170,7 @@ void Builder::build(models::FleetConfig& out) {
   build_workloads(out);
   if (network_) build_network(out);
   out.outages = std::move(outages_);
+  build_lifecycle(out);
 
   // The resolved document records every type the run used, in full.
   Json types = Json::object();
