@@ -86,11 +86,12 @@ std::optional<Builder::Indices> Builder::selected_devices(const Json& o, std::si
     diag_.add(path, "selects no device (devices, sites and type must all match)");
     return std::nullopt;
   }
-  if (auto f = number_of(o, "fraction")) {
+  if (auto f = number_of(o, "fraction"); f && *f > 0 && *f <= 1) {  // else reported
     // A uniformly random subset of round(f * n) (at least 1), drawn from the seed by a partial
     // Fisher-Yates shuffle, kept in device order.
-    const auto m = std::max<std::size_t>(
-        1, static_cast<std::size_t>(std::llround(*f * static_cast<double>(out.size()))));
+    const auto m = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::llround(*f * static_cast<double>(out.size()))), 1,
+        out.size());
     sim::RandomStream rng(r_["seed"].get<std::uint64_t>(), static_cast<std::uint32_t>(index),
                           kBatchPurpose);
     for (std::size_t k = 0; k < m; ++k) {
