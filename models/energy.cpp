@@ -56,6 +56,7 @@ Energy::Energy(const FleetConfig& config) : config_(config) {
     idle_w_.push_back(t.idle_power_w);
     core_w_.push_back(t.cores > 0 ? (t.max_power_w - t.idle_power_w) / t.cores : 0.0);
     accel_w_.push_back(t.accelerator_power_w);
+    top_w_.push_back(t.max_power_w + (t.accelerator.empty() ? 0.0 : t.accelerator_power_w));
   }
   const std::size_t n = config.devices.size();
   type_.resize(n);
@@ -89,7 +90,7 @@ Energy::Energy(const FleetConfig& config) : config_(config) {
 
 void Energy::start(sim::Engine& engine) {
   if (battery_lp_ == 0xFFFFFFFFu) return;
-  for (std::uint32_t k = 0; k < battery_device_.size(); ++k) reschedule(k, 0, &engine);
+  for (std::uint32_t k = 0; k < battery_device_.size(); ++k) reschedule(k, 0, &engine, false);
 }
 
 void Energy::integrate(std::uint32_t device, sim::Time now) {
@@ -104,7 +105,8 @@ void Energy::load_changed(std::uint32_t device, std::uint32_t busy_cores,
   integrate(device, now);
   const std::uint32_t t = type_[device];
   load_w_[device] = idle_w_[t] + core_w_[t] * busy_cores + accel_w_[t] * busy_accelerators;
-  if (k != kNone) reschedule(k, now, engine);
+  top_w_[t] = std::max(top_w_[t], load_w_[device]);
+  if (k != kNone) reschedule(k, now, engine, true);
 }
 
 void Energy::set_powered(std::uint32_t device, bool on, sim::Time now, sim::Engine* engine) {
@@ -112,7 +114,7 @@ void Energy::set_powered(std::uint32_t device, bool on, sim::Time now, sim::Engi
   if (k != kNone) advance(k, now);
   integrate(device, now);
   powered_[device] = on ? 1 : 0;
-  if (k != kNone) reschedule(k, now, engine);
+  if (k != kNone) reschedule(k, now, engine, false);
 }
 
 void Energy::advance(std::uint32_t k, sim::Time now) {
@@ -133,23 +135,33 @@ double Energy::battery_fraction(std::size_t k, sim::Time now) const {
 }
 
 // REQUIRES: level_at_[k] == now. The earliest of: the crossing (empty while running, the restart
-// charge while drained) and the next change of charge power.
-sim::Time Energy::next_battery_event(std::uint32_t k, sim::Time now) const {
+// charge while drained) and the next change of charge power. With `guard`, a running device's
+// crossing is taken at its highest power (an instant no later than the crossing).
+sim::Time Energy::next_battery_event(std::uint32_t k, sim::Time now, bool guard) const {
   const BatteryConfig& b = *battery_config_[k];
-  const double net = b.charge_w(now) - power_w(battery_device_[k]);
+  const std::uint32_t d = battery_device_[k];
+  const double charge = b.charge_w(now);
+  const double net = charge - power_w(d);
   sim::Time cross = sim::kTimeMax;
   if (!drained_[k] && net < 0) {
     cross = sim::add_saturating(now, ceil_ns(level_j_[k] / -net));
+    const double fastest = charge - top_w_[type_[d]];
+    if (guard && fastest < 0) {
+      const double s = std::floor(level_j_[k] / -fastest * 1e9);  // ns, rounded down
+      cross = std::min(cross, sim::add_saturating(now, s >= 9.2e18 ? sim::kTimeMax
+                                                                   : static_cast<sim::Time>(s)));
+    }
   } else if (drained_[k] && net > 0) {
     cross = sim::add_saturating(now, ceil_ns(std::max(0.0, restart_j_[k] - level_j_[k]) / net));
   }
   return std::min(cross, b.next_charge_change(now));
 }
 
-void Energy::reschedule(std::uint32_t k, sim::Time now, sim::Engine* engine) {
+void Energy::reschedule(std::uint32_t k, sim::Time now, sim::Engine* engine, bool guard) {
   if (engine == nullptr || battery_lp_ == 0xFFFFFFFFu) return;
-  const sim::Time at = next_battery_event(k, now);
-  if (at >= pending_[k] || at > config_.duration) return;
+  if (next_battery_event(k, now, false) >= pending_[k]) return;  // the pending one comes first
+  const sim::Time at = next_battery_event(k, now, guard);
+  if (at > config_.duration) return;
   pending_[k] = at;
   ++generation_[k];
   engine->schedule(battery_lp_, battery_lp_, at, kBatteryEvent,
@@ -164,8 +176,9 @@ Energy::BatteryResult Energy::on_battery_event(std::uint64_t payload, sim::Time 
   advance(k, now);
   const std::uint32_t d = battery_device_[k];
   const double net = battery_config_[k]->charge_w(now) - power_w(d);
-  // Within a nanosecond's worth of charge (rounding of the crossing instant) counts as there.
-  const double slack = 1e-12 * capacity_j_[k] + std::abs(net) * 1e-9;
+  // Within half a nanosecond's worth of charge (rounding of the crossing instant) counts as
+  // there; a guard at least a nanosecond before the crossing does not.
+  const double slack = 1e-13 * capacity_j_[k] + std::abs(net) * 0.5e-9;
   BatteryResult result;
   if (!drained_[k] && level_j_[k] <= slack) {
     level_j_[k] = 0.0;
@@ -175,7 +188,7 @@ Energy::BatteryResult Energy::on_battery_event(std::uint64_t payload, sim::Time 
     drained_[k] = 0;
     result = {BatteryChange::kRecharged, d};
   }
-  reschedule(k, now, &engine);
+  reschedule(k, now, &engine, false);
   return result;
 }
 

@@ -9,10 +9,16 @@
 // A battery's charge is linear between changes of load or of charge power (the solar profile
 // changes on the hour, the plug-in window at its ends), so the instant it runs empty, or, while
 // off, reaches its restart charge, is computed exactly. Each battery has at most one live event
-// (on battery_lp, payload = battery | generation << 32); a change that brings the crossing
-// earlier schedules a new one and bumps the generation, which makes the older one stale. A
-// change that delays it leaves the pending event, which fires, finds nothing to do and
-// re-schedules: either way no crossing is missed or late.
+// (on battery_lp, payload = battery | generation << 32), never later than the crossing: a change
+// that brings the crossing before it schedules a new one and bumps the generation, which makes
+// the older one stale; a change that delays the crossing leaves the pending event, which fires,
+// finds nothing to do and re-schedules. So no crossing is missed or late.
+//
+// Guards: a load change that brings the crossing earlier does not schedule the new crossing but a
+// guard, the instant the charge would run out at the device's highest power (never later than
+// the crossing under any load). Load changes before the guard then schedule nothing; at the guard
+// the exact crossing under the load of that moment is scheduled. Without guards every request
+// started on a battery device would leave a stale event behind.
 #pragma once
 
 #include <cstdint>
@@ -65,13 +71,14 @@ class Energy {
  private:
   void integrate(std::uint32_t device, sim::Time now);
   void advance(std::uint32_t k, sim::Time now);  // level to now
-  sim::Time next_battery_event(std::uint32_t k, sim::Time now) const;
-  void reschedule(std::uint32_t k, sim::Time now, sim::Engine* engine);
+  sim::Time next_battery_event(std::uint32_t k, sim::Time now, bool guard) const;
+  void reschedule(std::uint32_t k, sim::Time now, sim::Engine* engine, bool guard);
 
   const FleetConfig& config_;
   sim::LpId battery_lp_ = 0xFFFFFFFFu;
   // Per device type.
   std::vector<double> idle_w_, core_w_, accel_w_;
+  std::vector<double> top_w_;  // highest power seen or expected (max_w + one accelerator)
   // Per device.
   std::vector<std::uint32_t> type_;
   std::vector<std::uint8_t> powered_;

@@ -197,6 +197,24 @@ TEST(Battery, LoadShortensTheTimeToEmpty) {
   EXPECT_EQ(twin->fleet().rejected(), 10u);
 }
 
+TEST(Battery, FluctuatingLoadStillEmptiesAtTheExactInstant) {
+  // 36 J; a request every second from 1 s needing 0.5 s of one core: 2 W over [0, 1) s, then
+  // each second 0.5 s at 4 W and 0.5 s at 2 W (3 J). At 12 s 36 - 2 - 11 * 3 = 1 J is left and a
+  // request starts (4 W): empty at 12.25 s. The load changes 22 times before; each increase
+  // moves only a guard (the instant the charge would run out at 6 W), never past the crossing.
+  FleetConfig c = fleet(1, 1, 30 * kSecond);
+  add_constant_work(c, 1.0, 0.5);
+  c.lifecycle.batteries = {battery(0.01, 1.0)};
+  c.lifecycle.battery_of = {0};
+  const auto twin = run(c);
+  const FailureRecords& r = twin->lifecycle()->failures();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.down_ns[0], 12250 * sim::kMillisecond);
+  EXPECT_EQ(twin->fleet().completions(), 11u);
+  EXPECT_EQ(twin->fleet().lost(), 1u);
+  EXPECT_NEAR(twin->fleet().device_stats().energy_j[0], 36.0, 1e-9);
+}
+
 TEST(Failures, WeibullTimeToFailureMatchesItsDistributionOverManyDevices) {
   // 1,000 devices, each up for Weibull(k = 1.5, lambda = 10 h) before failing, repairs longer
   // than the run: the number failed by T = 5 h is Binomial(1000, p), p = 1 - exp(-(T /
