@@ -119,7 +119,12 @@ void Builder::check_device_outage(Json& o, std::size_t index, const std::string&
   }
   // When.
   bool timing_ok = true;
-  if (o.contains("daily")) {
+  const bool timed = o.contains("at") || o.contains("duration") || o.contains("windows") ||
+                     o.contains("mtbf") || o.contains("mttr");
+  if (kind == "maintenance" && !timed && !o.contains("daily")) {
+    diag_.add(path, "say when it is down: give daily, at + duration, windows, or mtbf + mttr");
+    timing_ok = false;
+  } else if (o.contains("daily")) {
     for (const char* k : {"at", "duration", "windows", "mtbf", "mttr"}) {
       if (o.contains(k)) {
         diag_.add(path, std::string("give daily or '") + k + "', not both");

@@ -215,29 +215,6 @@ TEST(Battery, FluctuatingLoadStillEmptiesAtTheExactInstant) {
   EXPECT_NEAR(twin->fleet().device_stats().energy_j[0], 36.0, 1e-9);
 }
 
-TEST(Failures, WeibullTimeToFailureMatchesItsDistributionOverManyDevices) {
-  // 1,000 devices, each up for Weibull(k = 1.5, lambda = 10 h) before failing, repairs longer
-  // than the run: the number failed by T = 5 h is Binomial(1000, p), p = 1 - exp(-(T /
-  // lambda)^k) = 1 - exp(-0.5^1.5) = 0.29781. Mean 297.8, s.d. sqrt(1000 p (1 - p)) = 14.46;
-  // tolerance 4 s.d. = 57.8.
-  FleetConfig c = fleet(10, 100, 5 * kHour);
-  std::vector<std::uint32_t> all(1000);
-  for (std::uint32_t d = 0; d < 1000; ++d) all[d] = d;
-  DeviceFailureConfig f = failure(FailureCause::kCrash, all, false);
-  f.random = true;
-  f.mtbf_s = sim::Distribution::weibull(1.5, 10 * 3600.0);
-  f.mttr_s = sim::Distribution::constant(1000 * 3600.0);
-  c.lifecycle.failures = {f};
-  const auto twin = run(c);
-  const double p = 1.0 - std::exp(-std::pow(0.5, 1.5));
-  const double sd = std::sqrt(1000 * p * (1 - p));
-  const auto failed = static_cast<double>(twin->lifecycle()->failures().size());
-  EXPECT_NEAR(failed, 1000 * p, 4 * sd);
-  std::set<std::uint32_t> distinct(twin->lifecycle()->failures().device.begin(),
-                                   twin->lifecycle()->failures().device.end());
-  EXPECT_EQ(distinct.size(), twin->lifecycle()->failures().size());
-}
-
 TEST(Failures, SitePowerLossTakesEveryDeviceOfTheSiteDownAndBackTogether) {
   // Site 0's power is off over [10 s, 20 s): its 3 devices are failed then, unreachable (access
   // links held down), and back at 20 s; site 1's are untouched.
