@@ -246,15 +246,41 @@ void Builder::check_device_trace(const Json& o, const std::string& path, const s
   if (!c.devices.empty()) device_failures_.push_back(std::move(c));
 }
 
-// Fleet entries' battery, provisioning and retire_at: the checks that span keys.
+// The battery a fleet entry's devices have: the entry's own, else the one declared for its type
+// or, following `base`, for a type it derives from; nullptr: none.
+const Json* Builder::battery_of_entry(const Json& entry) const {
+  if (entry.contains("battery")) return &entry["battery"];
+  const Json& declared = r_["device_types"];
+  const Json* type = entry.contains("type") ? &entry["type"] : nullptr;
+  for (int depth = 0; type && type->is_string() && depth < 64; ++depth) {
+    const auto it = declared.find(type->get<std::string>());
+    if (it == declared.end() || !it->is_object()) return nullptr;
+    if (it->contains("battery")) return &(*it)["battery"];
+    type = it->contains("base") ? &(*it)["base"] : nullptr;
+  }
+  return nullptr;
+}
+
+// Batteries (of fleet entries and device types): the checks that span keys.
 void Builder::check_lifecycle() {
-  const Json& fleet = r_["fleet"];
-  if (!fleet.is_array()) return;
-  for (std::size_t i = 0; i < fleet.size(); ++i) {
-    const Json& e = fleet[i];
-    if (!e.is_object() || !e.contains("battery") || !e["battery"].is_object()) continue;
-    const Json& b = e["battery"];
-    const std::string path = "/fleet/" + std::to_string(i) + "/battery";
+  std::vector<std::pair<const Json*, std::string>> batteries;
+  if (const Json& fleet = r_["fleet"]; fleet.is_array()) {
+    for (std::size_t i = 0; i < fleet.size(); ++i) {
+      if (fleet[i].is_object() && fleet[i].contains("battery")) {
+        batteries.emplace_back(&fleet[i]["battery"], "/fleet/" + std::to_string(i) + "/battery");
+      }
+    }
+  }
+  if (const Json& types = r_["device_types"]; types.is_object()) {
+    for (const auto& [name, t] : types.items()) {
+      if (t.is_object() && t.contains("battery")) {
+        batteries.emplace_back(&t["battery"], "/device_types/" + name + "/battery");
+      }
+    }
+  }
+  for (const auto& [battery, path] : batteries) {
+    const Json& b = *battery;
+    if (!b.is_object()) continue;
     if (b.contains("plug_in") && b["plug_in"].is_object()) {
       const auto start = duration_of(b["plug_in"]["start"]);
       const auto end = duration_of(b["plug_in"]["end"]);
@@ -280,8 +306,8 @@ void Builder::build_lifecycle(models::FleetConfig& out) {
   for (std::size_t i = 0; i < fleet.size(); ++i) {
     const Json& e = fleet[i];
     const std::size_t count = e["count"].get<std::size_t>() * entries_[i].sites.size();
-    if (e.contains("battery")) {
-      const Json& b = e["battery"];
+    if (const Json* battery = battery_of_entry(e)) {
+      const Json& b = *battery;
       models::BatteryConfig c;
       c.capacity_wh = b["capacity_wh"].get<double>();
       c.initial_fraction = b["initial"].get<double>();

@@ -177,6 +177,7 @@ void Builder::build(models::FleetConfig& out) {
   for (const auto& [name, entry] : r_["device_types"].items()) {
     Json t = entry.contains("base") ? Json{{"base", entry["base"]}} : Json::object();
     t.update(type_json(types_.at(name).type));
+    if (entry.contains("battery")) t["battery"] = entry["battery"];
     types[name] = t;
   }
   for (const models::DeviceType& t : out.types) {

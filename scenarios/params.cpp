@@ -11,6 +11,7 @@ namespace {
 
 const std::vector<const char*>& preset_names();
 const ObjectSpec& access_spec();
+const ObjectSpec& battery_spec();
 
 const ObjectSpec& device_type_spec() {
   static const ObjectSpec spec{
@@ -41,6 +42,10 @@ const ObjectSpec& device_type_spec() {
           {.key = "accelerator_power_w", .kind = Kind::kNumber,
            .help = "power added per busy accelerator, on top of the CPU's", .unit = "W",
            .min = 0, .max = 1e5, .default_note = "the base type's; 0 for a new type"},
+          {.key = "battery", .kind = Kind::kObject,
+           .help = "devices of this type run on a battery, unless their fleet entry gives its "
+                   "own; a type derived with `base` inherits it",
+           .object = &battery_spec(), .default_note = "the base type's; none"},
       }};
   return spec;
 }

@@ -116,6 +116,7 @@ class Builder {
                                           const std::string& path);
   void check_device_trace(const Json& o, const std::string& path, const std::string& name);
   void check_lifecycle();
+  const Json* battery_of_entry(const Json& entry) const;
   void build_lifecycle(models::FleetConfig& out);  // REQUIRES: no error was reported
 
   // build_workloads.cpp

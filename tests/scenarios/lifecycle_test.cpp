@@ -127,6 +127,29 @@ TEST(Lifecycle, FleetEntriesGiveBatteriesProvisioningAndRetirementToTheirDevices
   EXPECT_EQ(resolved["on_device_failure"]["policy"], "lose");
 }
 
+TEST(Lifecycle, ADeviceTypesBatteryGoesToItsDevicesAndToTypesDerivedFromIt) {
+  // rpi4 gets a 10 Wh battery; "solar-pi" derives from rpi4 and inherits it; the jetson entry
+  // names its own; cloud VMs have none.
+  json j = json::parse(kFleet);
+  j["device_types"] = json::parse(
+      R"({ "rpi4": { "battery": { "capacity_wh": 10 } },
+           "solar-pi": { "base": "rpi4" } })");
+  j["fleet"][0]["type"] = "solar-pi";
+  j["fleet"][1]["battery"] = {{"capacity_wh", 30}};
+  const LoadResult r = load(j);
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  const models::LifecycleConfig& lc = r.scenario->fleet.lifecycle;
+  ASSERT_EQ(lc.batteries.size(), 2u);
+  EXPECT_EQ(lc.batteries[0].capacity_wh, 10.0);
+  EXPECT_EQ(lc.batteries[1].capacity_wh, 30.0);
+  for (std::uint32_t d = 0; d < 14; ++d) {
+    const std::uint32_t want = d < 8 ? 0u : d < 12 ? 1u : models::LifecycleConfig::kNoBattery;
+    EXPECT_EQ(lc.battery_of[d], want) << d;
+  }
+  const json resolved = json::parse(r.scenario->resolved_json);
+  EXPECT_EQ(resolved["device_types"]["rpi4"]["battery"]["restart_at"], 0.2);
+}
+
 TEST(Lifecycle, AFailureTraceIsReplayedPerDeviceThroughARun) {
   // rpi4-edge-1-2 is down [1h, 1h30m) and from 3h to the end; cloud-vm-cloud-1 [2h, 2h10m).
   const auto dir = std::filesystem::temp_directory_path() / "edgetwin-device-trace-test";
