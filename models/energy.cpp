@@ -59,14 +59,11 @@ Energy::Energy(const FleetConfig& config) : config_(config) {
     top_w_.push_back(t.max_power_w + (t.accelerator.empty() ? 0.0 : t.accelerator_power_w));
   }
   const std::size_t n = config.devices.size();
-  type_.resize(n);
-  load_w_.resize(n);
+  meter_.resize(n);
   for (std::size_t d = 0; d < n; ++d) {
-    type_[d] = config.devices[d].type;
-    load_w_[d] = idle_w_[type_[d]];
+    meter_[d].type = config.devices[d].type;
+    meter_[d].load_w = idle_w_[meter_[d].type];
   }
-  powered_.assign(n, 1);
-  since_.assign(n, 0);
   energy_j_.assign(n, 0.0);
   const LifecycleConfig& lc = config.lifecycle;
   if (lc.battery_of.empty()) return;
@@ -94,26 +91,28 @@ void Energy::start(sim::Engine& engine) {
 }
 
 void Energy::integrate(std::uint32_t device, sim::Time now) {
-  if (powered_[device]) energy_j_[device] += load_w_[device] * sim::to_seconds(now - since_[device]);
-  since_[device] = now;
+  Meter& m = meter_[device];
+  if (m.powered) m.energy_j += m.load_w * sim::to_seconds(now - m.since);
+  m.since = now;
 }
 
-void Energy::load_changed(std::uint32_t device, std::uint32_t busy_cores,
-                          std::uint32_t busy_accelerators, sim::Time now, sim::Engine* engine) {
-  const std::uint32_t k = battery_of_.empty() ? kNone : battery_of_[device];
-  if (k != kNone) advance(k, now);
+void Energy::battery_load_changed(std::uint32_t device, std::uint32_t busy_cores,
+                                  std::uint32_t busy_accelerators, sim::Time now,
+                                  sim::Engine* engine) {
+  const std::uint32_t k = battery_of_[device];
+  advance(k, now);
   integrate(device, now);
-  const std::uint32_t t = type_[device];
-  load_w_[device] = idle_w_[t] + core_w_[t] * busy_cores + accel_w_[t] * busy_accelerators;
-  top_w_[t] = std::max(top_w_[t], load_w_[device]);
-  if (k != kNone) reschedule(k, now, engine, true);
+  Meter& m = meter_[device];
+  m.load_w = idle_w_[m.type] + core_w_[m.type] * busy_cores + accel_w_[m.type] * busy_accelerators;
+  top_w_[m.type] = std::max(top_w_[m.type], m.load_w);
+  reschedule(k, now, engine, true);
 }
 
 void Energy::set_powered(std::uint32_t device, bool on, sim::Time now, sim::Engine* engine) {
   const std::uint32_t k = battery_of_.empty() ? kNone : battery_of_[device];
   if (k != kNone) advance(k, now);
   integrate(device, now);
-  powered_[device] = on ? 1 : 0;
+  meter_[device].powered = on ? 1 : 0;
   if (k != kNone) reschedule(k, now, engine, false);
 }
 
@@ -145,7 +144,7 @@ sim::Time Energy::next_battery_event(std::uint32_t k, sim::Time now, bool guard)
   sim::Time cross = sim::kTimeMax;
   if (!drained_[k] && net < 0) {
     cross = sim::add_saturating(now, ceil_ns(level_j_[k] / -net));
-    const double fastest = charge - top_w_[type_[d]];
+    const double fastest = charge - top_w_[meter_[d].type];
     if (guard && fastest < 0) {
       const double s = std::floor(level_j_[k] / -fastest * 1e9);  // ns, rounded down
       cross = std::min(cross, sim::add_saturating(now, s >= 9.2e18 ? sim::kTimeMax
@@ -193,7 +192,10 @@ Energy::BatteryResult Energy::on_battery_event(std::uint64_t payload, sim::Time 
 }
 
 void Energy::finish(sim::Time end) {
-  for (std::uint32_t d = 0; d < energy_j_.size(); ++d) integrate(d, end);
+  for (std::uint32_t d = 0; d < meter_.size(); ++d) {
+    integrate(d, end);
+    energy_j_[d] = meter_[d].energy_j;
+  }
   for (std::uint32_t k = 0; k < battery_device_.size(); ++k) advance(k, end);
 }
 

@@ -47,8 +47,8 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
   in_system_dev_.assign(n_devices, 0);
   queue_head_.assign(n_devices, kNone);
   queue_tail_.assign(n_devices, kNone);
-  run_head_.assign(n_devices, kNone);
   available_.assign(n_devices, 1);
+  site_down_.assign(n_sites, 0);
   busy_since_.assign(n_devices, 0);
   busy_core_ns_.assign(n_devices, 0);
   stats_.served.assign(n_devices, 0);
@@ -119,8 +119,10 @@ void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
 std::uint32_t FleetModel::pick_device(Source& source) {
   const std::uint32_t begin = site_device_begin_[source.site];
   const std::uint32_t n = site_device_begin_[source.site + 1] - begin;
+  const bool all_up = site_down_[source.site] == 0;
   // Random and round robin: the drawn device, or the next available one after it in site order.
   auto first_available_from = [&](std::uint32_t k) {
+    if (all_up) return site_devices_[begin + k];
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::uint32_t d = site_devices_[begin + (k + i) % n];
       if (available_[d]) return d;
@@ -137,6 +139,17 @@ std::uint32_t FleetModel::pick_device(Source& source) {
     }
     case Dispatch::kLeastLoaded: {
       // Fewest requests per core: in[a] / cores[a] < in[b] / cores[b], compared exactly.
+      if (all_up) {
+        std::uint32_t best = site_devices_[begin];
+        for (std::uint32_t k = 1; k < n; ++k) {
+          const std::uint32_t d = site_devices_[begin + k];
+          if (std::uint64_t{in_system_dev_[d]} * cores_[best] <
+              std::uint64_t{in_system_dev_[best]} * cores_[d]) {
+            best = d;
+          }
+        }
+        return best;
+      }
       std::uint32_t best = kNone;
       for (std::uint32_t k = 0; k < n; ++k) {
         const std::uint32_t d = site_devices_[begin + k];
@@ -183,21 +196,27 @@ void FleetModel::evict(std::uint32_t slot, std::uint32_t device, sim::Time now,
 void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine) {
   if ((available_[device] != 0) == up) return;
   available_[device] = up ? 1 : 0;
+  std::uint32_t& down = site_down_[config_.devices[device].site];
+  down = up ? down - 1 : down + 1;
   if (up) return;
   drop_instances(device);
   account_busy(device, now);
   busy_total_ -= busy_[device];
   busy_[device] = 0;
   energy_.load_changed(device, 0, 0, now, &engine);
-  // Running requests first (most recently started first), then the queue in FIFO order.
-  std::uint32_t running = run_head_[device], queued = queue_head_[device];
-  run_head_[device] = queue_head_[device] = queue_tail_[device] = kNone;
-  for (std::uint32_t list : {running, queued}) {
-    while (list != kNone) {
-      const std::uint32_t next = requests_[list].next;
-      evict(list, device, now, engine);
-      list = next;
-    }
+  // Running requests first, in slot order, then the queue in FIFO order. The running ones are
+  // found by a scan of the request pool (as large as the most requests ever alive at once):
+  // failures are rare, and a per-device list would cost every request two more cache misses.
+  for (std::uint32_t slot = 0; slot < requests_.capacity(); ++slot) {
+    const Request& r = requests_[slot];
+    if (r.token != 0 && r.device == device) evict(slot, device, now, engine);
+  }
+  std::uint32_t queued = queue_head_[device];
+  queue_head_[device] = queue_tail_[device] = kNone;
+  while (queued != kNone) {
+    const std::uint32_t next = requests_[queued].next;
+    evict(queued, device, now, engine);
+    queued = next;
   }
 }
 
@@ -254,12 +273,9 @@ void FleetModel::begin_service(std::uint32_t device, std::uint32_t slot, sim::Ti
   energy_.load_changed(device, busy_[device], 0, now, &engine);
   Request& r = requests_[slot];
   r.start = now;
+  r.device = device;
   r.token = next_token_;
   next_token_ = next_token_ == 0xFFFFFFFFu ? 1 : next_token_ + 1;
-  r.prev = kNone;
-  r.next = run_head_[device];
-  if (r.next != kNone) requests_[r.next].prev = slot;
-  run_head_[device] = slot;
   const sim::Time service = sim::from_seconds(r.work_s / speed_[device]);
   engine.schedule(device, device, sim::add_saturating(now, service), kDeparture,
                   std::uint64_t{slot} | std::uint64_t{r.token} << 32);
@@ -272,8 +288,6 @@ void FleetModel::on_departure(const sim::Event& event, sim::Engine& engine) {
   const Request r = requests_[slot];
   // A request evicted by a failure leaves its departure behind: the token no longer matches.
   if (r.token != static_cast<std::uint32_t>(event.payload >> 32)) return;
-  if (r.prev != kNone) requests_[r.prev].next = r.next; else run_head_[device] = r.next;
-  if (r.next != kNone) requests_[r.next].prev = r.prev;
   requests_[slot].token = 0;
   requests_.release(slot);
   account_busy(device, now);

@@ -93,9 +93,9 @@ class FleetModel final : public sim::Model {
     std::uint32_t workload = 0;
     std::uint32_t site = 0;
     std::uint32_t source = 0;  // index into sources_
-    std::uint32_t next = 0;  // FIFO link while queued; running-list link while in service
-    std::uint32_t prev = 0;  // running-list link while in service
-    std::uint32_t token = 0;  // of its departure event while in service; 0: none
+    std::uint32_t next = 0;    // FIFO link while queued
+    std::uint32_t device = 0;  // while in service
+    std::uint32_t token = 0;   // of its departure event while in service; 0: not in service
     std::uint8_t retries = 0;
     bool recorded = false;
   };
@@ -135,8 +135,8 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint32_t> in_system_dev_;  // queued + in service
   std::vector<std::uint32_t> queue_head_;
   std::vector<std::uint32_t> queue_tail_;
-  std::vector<std::uint32_t> run_head_;    // requests in service, doubly linked
   std::vector<std::uint8_t> available_;    // 1: accepts new work
+  std::vector<std::uint32_t> site_down_;   // by site: its devices not available
   std::vector<sim::Time> busy_since_;
   std::vector<std::int64_t> busy_core_ns_;
   DeviceStats stats_;
