@@ -51,6 +51,9 @@ struct DeviceStats {
 class FleetModel final : public sim::Model {
  public:
   explicit FleetModel(FleetConfig config);
+  // Not copyable or movable: energy_ refers to config_.
+  FleetModel(const FleetModel&) = delete;
+  FleetModel& operator=(const FleetModel&) = delete;
 
   // Schedules the first arrivals and the first sample. Call once, before running the engine.
   void start(sim::Engine& engine);
