@@ -140,12 +140,13 @@ void Lifecycle::on_change(const sim::Event& event, bool down, sim::Engine& engin
     open_row_[global] = static_cast<std::int64_t>(records_.size());
     for (std::uint32_t k = begin; k < end; ++k) {
       const std::uint32_t d = f.devices[k];
+      hold(d, f.state, now, engine);
+      if (state_[d] == static_cast<std::uint8_t>(DeviceState::kRetired)) continue;  // no row
       records_.device.push_back(d);
       records_.cause.push_back(static_cast<std::uint8_t>(f.cause));
       records_.process.push_back(process);
       records_.down_ns.push_back(now);
       records_.up_ns.push_back(-1);
-      hold(d, f.state, now, engine);
     }
     if (f.random) {
       schedule(engine, sim::add_saturating(now, draw(f.mttr_s, rng_[global])), kUp, process, g);
@@ -157,11 +158,17 @@ void Lifecycle::on_change(const sim::Event& event, bool down, sim::Engine& engin
     return;
   }
   if (open_row_[global] < 0) return;  // an up without a down (a window cut by the run's end)
-  const auto first = static_cast<std::size_t>(open_row_[global]);
+  // The episode's rows are contiguous from `first`, in group order, for the devices that were
+  // not retired when it began.
+  std::size_t row = static_cast<std::size_t>(open_row_[global]);
   open_row_[global] = -1;
   for (std::uint32_t k = begin; k < end; ++k) {
-    records_.up_ns[first + (k - begin)] = now;
-    release(f.devices[k], f.state, now, engine);
+    const std::uint32_t d = f.devices[k];
+    if (row < records_.size() && records_.device[row] == d && records_.up_ns[row] < 0 &&
+        records_.process[row] == process) {
+      records_.up_ns[row++] = now;
+    }
+    release(d, f.state, now, engine);
   }
   if (f.random) {
     schedule(engine, sim::add_saturating(now, draw(f.mtbf_s, rng_[global])), kDown, process, g);

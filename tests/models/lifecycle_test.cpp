@@ -374,6 +374,23 @@ TEST(Lifecycle, ProvisioningThenRetirement) {
   EXPECT_NEAR(twin->lifecycle()->state_seconds(0, DeviceState::kRetired), 10.0, 1e-12);
 }
 
+TEST(Lifecycle, ARetiredDeviceHasNoFailuresAfterRetirement) {
+  // Devices 0 and 1 lose site power over [20 s, 30 s); device 1 was retired at 10 s: one row,
+  // device 0's, and device 1 stays retired.
+  FleetConfig c = fleet(1, 2, 40 * kSecond);
+  c.lifecycle.retire_at = {sim::kTimeMax, 10 * kSecond};
+  DeviceFailureConfig f = failure(FailureCause::kSitePower, {0, 1}, true);
+  f.windows = {{20 * kSecond, 30 * kSecond}};
+  c.lifecycle.failures = {f};
+  const auto twin = run(c);
+  const FailureRecords& r = twin->lifecycle()->failures();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.device[0], 0u);
+  EXPECT_EQ(r.up_ns[0], 30 * kSecond);
+  EXPECT_EQ(twin->lifecycle()->state(1), DeviceState::kRetired);
+  EXPECT_EQ(twin->lifecycle()->state(0), DeviceState::kOnline);
+}
+
 TEST(Lifecycle, SameSeedSameRun) {
   // Random crashes, a battery on a solar profile and random site power: two runs with the same
   // seed give the same records, latencies and energy; another seed does not.
