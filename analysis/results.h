@@ -42,7 +42,7 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info);
 // docs/results.md): network_bytes, transfers, transfers_delivered, transfers_failed,
 // transfer_time_p50_s/p95_s/p99_s, messages, messages_delivered, messages_dropped, messages_late,
 // message_wait_p95_s, message_wait_max_s, outages. Before the network's, the lifecycle's:
-// work_lost, work_retried, work_rejected, failures, battery_shutdowns, availability, then
+// failures, battery_shutdowns, availability, then
 // energy_kwh.<type> and availability.<type> per device type and energy_kwh.site.<site> per site
 // (at most 20 sites; all are in /sites).
 Summary summarize(const models::Twin& twin, const RunInfo& info);
@@ -80,6 +80,7 @@ struct ResultFile {
   Table workloads;
   Table links;  // empty (0 rows) when the run had no network
   Table device_types;  // energy and time in each lifecycle state per type; empty before them
+  Table functions;  // one row per function the workloads run (files before functions: none)
   std::map<std::string, Table> timeseries;  // name -> {time_ns, value}
   std::map<std::string, Table> events;      // name -> columns
   std::map<std::string, double> summary;

@@ -56,7 +56,10 @@ Energy::Energy(const FleetConfig& config) : config_(config) {
     idle_w_.push_back(t.idle_power_w);
     core_w_.push_back(t.cores > 0 ? (t.max_power_w - t.idle_power_w) / t.cores : 0.0);
     accel_w_.push_back(t.accelerator_power_w);
-    top_w_.push_back(t.max_power_w + (t.accelerator.empty() ? 0.0 : t.accelerator_power_w));
+    // Every accelerator busy (the function model holds at most `accelerators`; at least one is
+    // assumed for a type that names an accelerator).
+    const int units = std::max(t.accelerators, t.accelerator.empty() ? 0 : 1);
+    top_w_.push_back(t.max_power_w + units * t.accelerator_power_w);
   }
   const std::size_t n = config.devices.size();
   meter_.resize(n);

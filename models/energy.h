@@ -101,7 +101,7 @@ class Energy {
   sim::LpId battery_lp_ = 0xFFFFFFFFu;
   // Per device type.
   std::vector<double> idle_w_, core_w_, accel_w_;
-  std::vector<double> top_w_;  // highest power seen or expected (max_w + one accelerator)
+  std::vector<double> top_w_;  // highest power: max_w + every accelerator busy
   // Per device.
   std::vector<Meter> meter_;
   std::vector<double> energy_j_;  // filled by finish()

@@ -1,10 +1,15 @@
-// The first real model: devices serving requests as multi-server FIFO queues (one server per
-// core), fed by one arrival stream per (workload, site) (Poisson, constant, diurnal or MMPP:
-// models/arrivals.h).
+// Devices serving requests as multi-server FIFO queues (one server per core), fed by one arrival
+// stream per (workload, site) (Poisson, constant, diurnal or MMPP: models/arrivals.h). Requests
+// of a function also need an instance of it on the device: a warm idle one, or a new one after a
+// cold start (image pull + container start); docs/devices.md, "Functions and cold starts".
 //
 // Logical processes: one per device (LP id = device index), one per (workload, site) arrival
 // source, and one sampler. A request is three events: its arrival at the source, its hand-over to
-// the chosen device (same instant), and its departure from a core.
+// the chosen device (one request-route latency later: 0 without a network), and its departure
+// from a core; a cold start adds a pull-done and a started event. Energy (models/energy.h) is told
+// of every change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices
+// out of service and back through set_available. Events of a request that holds a core carry a
+// token, so those of a request evicted by a device going down are recognised as stale.
 #pragma once
 
 #include <cstdint>
@@ -14,21 +19,64 @@
 #include "models/arrivals.h"
 #include "models/energy.h"
 #include "models/fleet_config.h"
+#include "network/network.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
 #include "sim/random.h"
 
 namespace edgetwin::models {
 
-// One row per recorded request, as structure of arrays.
+enum class RequestOutcome : std::uint8_t {
+  kCompleted = 0,
+  kRejected = 1,  // no available device of its site can run its function
+  kLost = 2,      // its cold start's image pull failed, or its device went down (policy lose,
+                  // or out of retries)
+};
+const char* request_outcome_name(RequestOutcome o);
+
+inline constexpr std::uint32_t kNoDevice = 0xFFFFFFFFu;
+
+// One row per recorded request, as structure of arrays. For a completed request
+// end - arrival = network + queue + cold_start + exec; start is when execution began. A request
+// retried after its device went down keeps one row: its device is the last one, network counts
+// that device's routes, and queue also holds the time it spent on the devices that failed. A lost
+// request's device is the one that lost it.
 struct RequestRecords {
   std::vector<sim::Time> arrival_ns;
   std::vector<sim::Time> start_ns;
   std::vector<sim::Time> end_ns;
-  std::vector<std::uint32_t> device;
+  std::vector<std::uint32_t> device;  // kNoDevice for a rejected request
   std::vector<std::uint32_t> site;
   std::vector<std::uint32_t> workload;
+  std::vector<std::int32_t> function;  // -1 for a plain service time
+  std::vector<sim::Time> network_ns;   // request + response route latency
+  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above)
+  std::vector<sim::Time> cold_start_ns;  // pull + container start; 0 for a warm start
+  std::vector<sim::Time> pull_ns;
+  std::vector<sim::Time> exec_ns;
+  std::vector<std::uint8_t> outcome;          // RequestOutcome
+  std::vector<std::uint8_t> retries;          // re-dispatches after device failures
+  std::vector<std::uint8_t> deadline_missed;  // 1: completed later than its deadline
   std::size_t size() const { return arrival_ns.size(); }
+};
+
+// The latency components of every recorded completed request, in completion order.
+struct LatencyParts {
+  std::vector<sim::Time> network_ns, queue_ns, cold_start_ns, exec_ns;
+};
+
+// Counts of the function model over the recorded requests (cold/warm starts: every start).
+struct FunctionCounts {
+  std::uint64_t rejected = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t retried = 0;  // re-dispatches after a device failure
+  std::uint64_t cold_starts = 0;
+  std::uint64_t warm_starts = 0;
+  std::uint64_t deadline_requests = 0;  // completed requests that had a deadline
+  std::uint64_t deadline_misses = 0;
+  std::uint64_t pulled_bytes = 0;
+  std::uint64_t cache_evictions = 0;
+  std::uint64_t instances_evicted = 0;  // idle instances removed to make room
 };
 
 // A fleet-level metric sampled every sample_interval.
@@ -46,6 +94,7 @@ struct DeviceStats {
   // Energy in joules: the exact integral of the device's power (models/energy.h), 0 while off.
   std::vector<double> energy_j;
   std::vector<std::uint32_t> in_system;   // requests queued or in service at the end
+  std::vector<std::uint64_t> cold_starts;
 };
 
 class FleetModel final : public sim::Model {
@@ -64,41 +113,76 @@ class FleetModel final : public sim::Model {
   // The number of logical processes the engine must be built with.
   std::uint32_t lp_count() const;
 
+  // Image pulls and request routes then go over `net`: device d is node `first_device_node + d`,
+  // site s is node s, and device d's access link is access_links[d] (device -> site). Call before
+  // start(); `net` and `access_links` outlive this object.
+  void attach_network(network::Network* net, const std::vector<network::LinkId>* access_links,
+                      network::NodeId first_device_node);
+  // Removes the device's warm instances (idle ones at once; starting and busy ones when their
+  // request ends). set_available(device, false) calls it, after which the device has none: its
+  // requests are evicted. Its image cache is kept.
+  void drop_instances(std::uint32_t device);
+  // 1: the device accepts new requests (dispatch skips the others, and with a network also
+  // devices whose access link is down). Changed only by set_available.
+  const std::vector<std::uint8_t>& available() const { return available_; }
+  // True iff a request of `function` (-1: a plain service time) may be placed on device type
+  // `type`: every plain request may; a function needs an execution time there, its arch and
+  // accelerator, an image for the type's arch, and memory and storage enough for one instance.
+  bool can_run(std::int32_t function, std::uint32_t type) const;
+  // Busy accelerators of each device now (for energy).
+  const std::vector<std::uint16_t>& busy_accelerators() const { return accel_busy_; }
+
   const FleetConfig& config() const { return config_; }
   const std::vector<sim::Time>& latencies_ns() const { return latencies_; }
   const RequestRecords& requests() const { return records_; }
+  // The components of the completed requests' latencies: taken from the rows when they are
+  // recorded (which they then duplicate no more), else kept on their own.
+  LatencyParts latency_parts() const;
+  const FunctionCounts& function_counts() const { return counts_; }
   const std::vector<TimeSeries>& timeseries() const { return series_; }
   const DeviceStats& device_stats() const { return stats_; }
   std::uint64_t arrivals() const { return arrivals_; }
   std::uint64_t completions() const { return completions_; }
-  // Requests lost to a device going down, sent back to dispatch by one, and refused because no
-  // device of their site was available.
-  std::uint64_t lost() const { return lost_; }
-  std::uint64_t retried() const { return retried_; }
-  std::uint64_t rejected() const { return rejected_; }
+  // Recorded requests lost (to a device going down or a failed pull), sent back to dispatch by a
+  // device going down (each time), and refused because no device of their site could take them.
+  std::uint64_t lost() const { return counts_.lost; }
+  std::uint64_t retried() const { return counts_.retried; }
+  std::uint64_t rejected() const { return counts_.rejected; }
 
   // Takes a device out of service (up = false) or back in. Going down, its queued and running
-  // requests are lost or re-dispatched at their site (FleetConfig::on_device_failure), and its
-  // warm instances dropped; dispatch skips it until it is back. Its power is the lifecycle's
-  // business (Energy::set_powered). Idempotent.
+  // requests (cold starts included) are lost or re-dispatched at their site
+  // (FleetConfig::on_device_failure), its instances dropped and its pulls under way abandoned
+  // (their artifacts absent again; what it had cached stays: a crash keeps the disk); dispatch
+  // skips it until it is back, cold. Its power is the lifecycle's business
+  // (Energy::set_powered). Idempotent.
   void set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine);
   bool available(std::uint32_t device) const { return available_[device] != 0; }
-  // Drops the device's warm function instances (the function model's hook; nothing yet).
-  void drop_instances(std::uint32_t device) { (void)device; }
   Energy& energy() { return energy_; }
   const Energy& energy() const { return energy_; }
 
  private:
   struct Request {
     sim::Time arrival = 0;
-    sim::Time start = 0;
-    double work_s = 0.0;  // service time on a reference core, drawn at arrival
+    sim::Time start = 0;       // execution start
+    sim::Time at_device = 0;   // arrival at the device
+    sim::Time queue = 0;       // queueing time
+    sim::Time cold_begin = 0;  // when the cold start began
+    sim::Time pull = 0;
+    sim::Time cold = 0;
+    sim::Time response = 0;  // response route latency, added at the end
+    sim::Time request_leg = 0;
+    double exec_s = 0.0;  // execution time on its device before interference, drawn at arrival
     std::uint32_t workload = 0;
     std::uint32_t site = 0;
-    std::uint32_t source = 0;  // index into sources_
-    std::uint32_t next = 0;    // FIFO link while queued
-    std::uint32_t device = 0;  // while in service
-    std::uint32_t token = 0;   // of its departure event while in service; 0: not in service
+    std::uint32_t source = 0;       // index into sources_
+    std::uint32_t next = 0;         // FIFO link while queued
+    std::uint32_t instance = 0;     // its instance slot, or kNone
+    std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
+    std::uint32_t next_waiter = 0;  // the next in the list this request waits in
+    std::uint32_t device = 0;       // while it holds a core
+    // Of its pulled/started/departure events while it holds a core; 0: it holds none. An event
+    // whose token differs is stale (its request was evicted by a device failure).
+    std::uint32_t token = 0;
     std::uint8_t retries = 0;
     bool recorded = false;
   };
@@ -116,14 +200,40 @@ class FleetModel final : public sim::Model {
   void on_arrival(const sim::Event& event, sim::Engine& engine);
   void on_request(const sim::Event& event, sim::Engine& engine);
   void on_departure(const sim::Event& event, sim::Engine& engine);
+  void on_pulled(const sim::Event& event, sim::Engine& engine);
+  void on_started(const sim::Event& event, sim::Engine& engine);
   void on_sample(sim::Engine& engine);
-  void begin_service(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
-  // kNone when no device of the source's site is available.
-  std::uint32_t pick_device(Source& source);
-  void account_busy(std::uint32_t device, sim::Time now);
+  // Takes a core (and accelerator, and instance) for the request if it can start now; false
+  // leaves it waiting.
+  bool try_start(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  void begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  // Starts the queued requests of `device` while the head can start.
+  void drain(std::uint32_t device, sim::Time now, sim::Engine& engine);
+  void release(std::uint32_t device, const Request& r, sim::Time now, sim::Engine& engine);
+  void record(std::uint32_t device, const Request& r, sim::Time end, RequestOutcome outcome,
+              sim::Engine& engine);
+  // kNoDevice when no device of the source's site that can run its function is reachable.
+  std::uint32_t pick_device(std::uint32_t source);
+  // Sends the request to a device of its site (its hand-over one request-route latency later), or
+  // records it rejected.
   void dispatch(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
-  // A request of a device that went down: retried (re-dispatched) or lost.
+  // A request of a device that went down: retried (re-dispatched) or lost (a row, outcome lost).
   void evict(std::uint32_t slot, std::uint32_t device, sim::Time now, sim::Engine& engine);
+  // The payload of an event of request `slot` while it holds a core: slot | token << 32.
+  std::uint64_t tagged(std::uint32_t slot) const;
+  // The request of such an event, or kNone when the event is stale.
+  std::uint32_t live_slot(std::uint64_t payload) const;
+  // True iff `device` accepts new requests: available, and its access link is up (with a
+  // network).
+  bool reachable(std::uint32_t device) const;
+  void account_busy(std::uint32_t device, sim::Time now);
+  // Instances and the cache.
+  void expire_idle(std::uint32_t device, sim::Time now);
+  void remove_instance(std::uint32_t device, std::uint32_t instance);
+  std::uint32_t find_idle(std::uint32_t device, std::int32_t function) const;
+  void fetch(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  void cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered, sim::Time now);
+  bool uses_instances(std::int32_t function) const { return function >= 0; }
 
   FleetConfig config_;
   Energy energy_;  // after config_, which it reads
@@ -138,19 +248,47 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint32_t> in_system_dev_;  // queued + in service
   std::vector<std::uint32_t> queue_head_;
   std::vector<std::uint32_t> queue_tail_;
-  std::vector<std::uint8_t> available_;    // 1: accepts new work
-  std::vector<std::uint32_t> site_down_;   // by site: its devices not available
   std::vector<sim::Time> busy_since_;
   std::vector<std::int64_t> busy_core_ns_;
+  std::vector<std::uint32_t> type_;
+  std::vector<std::uint8_t> available_;   // 1: accepts new work (set_available)
+  std::vector<std::uint32_t> site_down_;  // by site: its devices not available
+  std::vector<std::uint16_t> accel_busy_;
+  std::vector<std::uint32_t> busy_by_type_;
+  std::vector<std::uint64_t> cores_by_type_;
   DeviceStats stats_;
+  // Which (function, type) pairs can run: can_run_[function * types + type].
+  std::vector<std::uint8_t> can_run_;
+  // Per source: the devices of its site that can run its workload's function (CSR).
+  std::vector<std::uint32_t> source_device_begin_;
+  std::vector<std::uint32_t> source_devices_;
+  // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
+  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
+  std::vector<std::uint32_t> instance_begin_;
+  std::vector<std::int32_t> instance_function_;
+  std::vector<std::uint8_t> instance_state_;
+  std::vector<std::uint8_t> instance_doomed_;  // removed when its request ends
+  std::vector<sim::Time> instance_idle_since_;
+  std::vector<std::int64_t> memory_free_;
+  // Image cache: device d's entry for artifact a at d * artifacts + a: last use, -1 if absent,
+  // or -2 - slot while request `slot` pulls it.
+  std::vector<sim::Time> cache_last_use_;
+  std::vector<std::int64_t> cache_free_;
+  std::vector<sim::RandomStream> start_rng_;  // container start times, per device
+  bool functions_ = false;  // some workload runs a function
+  // The network, when attached.
+  network::Network* net_ = nullptr;
+  const std::vector<network::LinkId>* access_links_ = nullptr;
+  network::NodeId first_device_node_ = 0;
 
   sim::PayloadPool<Request> requests_;
   std::vector<sim::Time> latencies_;
   RequestRecords records_;
+  LatencyParts parts_;
+  FunctionCounts counts_;
   std::vector<TimeSeries> series_;
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;
-  std::uint64_t lost_ = 0, retried_ = 0, rejected_ = 0;
   std::uint32_t next_token_ = 1;
   std::uint64_t in_system_ = 0;
   std::uint64_t busy_total_ = 0;

@@ -41,6 +41,7 @@ class NetworkActivity {
   void hold_device(std::uint32_t device, bool down, sim::Engine& engine);
 
   const network::Network& net() const { return *net_; }
+  network::Network& net() { return *net_; }  // the fleet model pulls images over it
   network::NodeId site_node(std::uint32_t site) const { return site; }
   network::NodeId device_node(std::uint32_t device) const {
     return static_cast<network::NodeId>(config_.sites.size() + device);
@@ -82,9 +83,10 @@ class NetworkActivity {
   std::vector<std::vector<double>> link_load_;  // by directed site link (2 per SiteLinkConfig)
 };
 
-// Everything a scenario simulates: the request model, with a network section the network, and
-// with any lifecycle feature (batteries, provisioning, retirement, device failures) the
-// lifecycle. LP ranges in that order.
+// Everything a scenario simulates: the request model; with a network section the network (which
+// then carries the fleet's image pulls and gives its requests their route latency); and with any
+// lifecycle feature (batteries, provisioning, retirement, device failures) the lifecycle. LP
+// ranges in that order.
 class Twin final : public sim::Model {
  public:
   explicit Twin(FleetConfig config);

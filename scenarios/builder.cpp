@@ -19,7 +19,22 @@ Json type_json(const models::DeviceType& t) {
           {"accelerator", t.accelerator},
           {"idle_power_w", t.idle_power_w},
           {"max_power_w", t.max_power_w},
-          {"accelerator_power_w", t.accelerator_power_w}};
+          {"storage", sim::format_size(t.storage_bytes)},
+          {"accelerators", t.accelerators},
+          {"accelerator_memory", sim::format_size(t.accelerator_memory_bytes)},
+          {"accelerator_power_w", t.accelerator_power_w},
+          {"network_interface", t.network_interface},
+          {"nic", sim::format_rate(t.nic_bps)},
+          {"locality", t.locality},
+          {"execution_profile", t.fet_profile.empty() ? "none" : t.fet_profile},
+          {"container_start",
+           {{"s", t.container_start.s},
+            {"loc", t.container_start.loc},
+            {"scale", t.container_start.scale},
+            {"xmin", t.container_start.xmin},
+            {"xmax", t.container_start.xmax}}},
+          {"max_instances", t.max_instances},
+          {"interference", t.interference}};
 }
 
 }  // namespace
@@ -31,6 +46,7 @@ void Builder::run(models::FleetConfig& out) {
   expand_fleet();
   network_ = r_.contains("network") && r_["network"].is_object();
   check_network();
+  check_functions();
   check_workloads();
   check_outages();
   check_lifecycle();
@@ -167,9 +183,11 @@ void Builder::build(models::FleetConfig& out) {
     }
   }
 
+  out.registry_site = registry_;
   build_workloads(out);
   if (network_) build_network(out);
   out.outages = std::move(outages_);
+  check_placeable(out);
   build_lifecycle(out);
 
   // The resolved document records every type the run used, in full.

@@ -68,8 +68,8 @@ TEST(LifecycleResults, FailuresEnergyAndAvailabilityAreWrittenAndReadBack) {
   EXPECT_DOUBLE_EQ(s.get("availability.small"), 0.75);
   EXPECT_DOUBLE_EQ(s.get("availability"), 50.0 / 60.0);
   EXPECT_EQ(s.get("failures"), 1.0);
-  EXPECT_EQ(s.get("work_retried"), static_cast<double>(twin.fleet().retried()));
-  EXPECT_EQ(s.get("work_lost"), 0.0);  // one retry is allowed and pi-1 is always up
+  EXPECT_EQ(s.get("requests_retried"), static_cast<double>(twin.fleet().retried()));
+  EXPECT_EQ(s.get("requests_lost"), 0.0);  // one retry is allowed and pi-1 is always up
 
   // Energy by type and site add up the devices' energy; the failed device drew nothing for 10 s,
   // so it is below 2 W * 10 s + 4 W * 10 s = 60 J and at least its idle 2 W * 10 s = 20 J.

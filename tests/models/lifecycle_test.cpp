@@ -274,8 +274,10 @@ TEST(Failures, DailyMaintenanceWindowGatesScheduling) {
     EXPECT_EQ(r.down_ns[i], day + kHour);
     EXPECT_EQ(r.up_ns[i], day + kHour + 30 * sim::kMinute);
   }
+  // Rows of lost and rejected requests have start_ns = when they ended: only completed ones ran.
   const RequestRecords& q = twin->fleet().requests();
   for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q.outcome[i] != static_cast<std::uint8_t>(RequestOutcome::kCompleted)) continue;
     const sim::Time tod = q.start_ns[i] % sim::kDay;
     ASSERT_FALSE(tod >= kHour && tod < kHour + 30 * sim::kMinute) << q.start_ns[i];
   }
@@ -357,6 +359,7 @@ TEST(Lifecycle, ProvisioningThenRetirement) {
   const auto twin = run(c);
   const RequestRecords& q = twin->fleet().requests();
   for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q.outcome[i] != static_cast<std::uint8_t>(RequestOutcome::kCompleted)) continue;
     ASSERT_GE(q.start_ns[i], 10 * kSecond);
     if (q.start_ns[i] >= 30 * kSecond) {
       ASSERT_EQ(q.device[i], 0u);
