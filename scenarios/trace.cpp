@@ -29,7 +29,8 @@ bool plain_number(std::string_view s) {
 
 }  // namespace
 
-TraceText parse_outage_trace(std::string_view text, const std::string& file) {
+TraceText parse_outage_trace(std::string_view text, const std::string& file,
+                             const std::string& subject) {
   TraceText out;
   bool header = false;
   sim::Time last = 0;
@@ -45,16 +46,16 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     const auto fields = split_fields(line);
     if (!header) {
       header = true;
-      if (fields.size() != 3 || fields[0] != "time" || fields[1] != "element" ||
+      if (fields.size() != 3 || fields[0] != "time" || fields[1] != subject ||
           fields[2] != "state") {
-        out.errors.push_back(where + "expected the header 'time,element,state', got '" +
+        out.errors.push_back(where + "expected the header 'time," + subject + ",state', got '" +
                              std::string(line) + "'");
         return out;
       }
       continue;
     }
     if (fields.size() != 3) {
-      out.errors.push_back(where + "expected 3 fields (time,element,state), got " +
+      out.errors.push_back(where + "expected 3 fields (time," + subject + ",state), got " +
                            std::to_string(fields.size()));
       continue;
     }
@@ -69,7 +70,7 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     row.time = t.value;
     row.element = std::string(fields[1]);
     if (row.element.empty()) {
-      out.errors.push_back(where + "empty element");
+      out.errors.push_back(where + "empty " + subject);
       continue;
     }
     if (fields[2] == "down") {
@@ -87,7 +88,9 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     last = row.time;
     out.rows.push_back(std::move(row));
   }
-  if (!header) out.errors.push_back(file + ": empty; expected the header 'time,element,state'");
+  if (!header) {
+    out.errors.push_back(file + ": empty; expected the header 'time," + subject + ",state'");
+  }
   return out;
 }
 
