@@ -126,6 +126,7 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
   r.flow_changes_per_cpu_s = r.cpu_s > 0.0 ? 2.0 * changes / r.cpu_s : 0.0;
   r.classes = model.class_count();
   r.pruned_links = model.pruned_links();
+  r.load_pruned_links = model.load_pruned_links();
   r.prunes = after.prunes - before.prunes;
   r.unprunes = after.unprunes - before.unprunes;
   r.retries = after.retries - before.retries;
