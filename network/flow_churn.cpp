@@ -133,6 +133,11 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
   r.fills_per_change = changes > 0 ? static_cast<double>(after.fills - before.fills) / changes : 0;
   r.classes_filled_per_change =
       changes > 0 ? static_cast<double>(after.classes_filled - before.classes_filled) / changes : 0;
+  r.level_work_per_change =
+      changes > 0 ? static_cast<double>(after.level_work - before.level_work) / changes : 0;
+  const auto levels = static_cast<double>(after.level_solves - before.level_solves);
+  r.ripple_share =
+      levels > 0 ? static_cast<double>(after.ripple_solves - before.ripple_solves) / levels : 0;
   return r;
 }
 

@@ -40,6 +40,8 @@ struct FlowChurnResult {
   std::uint64_t prunes = 0, unprunes = 0, retries = 0;  // during the churn phase
   double fills_per_change = 0.0;           // progressive fillings per change
   double classes_filled_per_change = 0.0;  // classes filled over all fillings, per change
+  double level_work_per_change = 0.0;      // level solves' entries scanned + heap steps, per change
+  double ripple_share = 0.0;               // share of level solves that ran the ripple
   std::uint64_t solves = 0;
 };
 

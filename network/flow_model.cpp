@@ -1033,6 +1033,8 @@ void FlowModel::level_solve(double level) {
     fill_ripple(level);
   else
     fill_above(level);
+  stats_.level_work += work_ - before;
+  if (ripple) ++stats_.ripple_solves;
   const auto work = static_cast<double>(work_ - before);
   double& average = ripple ? work_ripple_ : work_above_;
   average += (work - average) / 8.0;

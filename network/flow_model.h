@@ -80,6 +80,8 @@ class FlowModel {
     std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
     std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
     std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
+    std::uint64_t level_work = 0;  // level solves: link entries scanned + filling heap steps
+    std::uint64_t ripple_solves = 0;      // level solves that ran the ripple (else the level cut)
   };
   std::size_t class_count() const { return class_count_; }
   // A network of at most this many rate classes is filled whole on every solve (no bounded region,
