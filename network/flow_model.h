@@ -7,9 +7,11 @@
 //
 // Flows with the same route and cap always get the same rate, so they share a *rate class*: one
 // rate, one service clock, and a heap of member finish tags; a rate change costs O(1) per class,
-// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity) are left
-// out of the solve, which merges classes further; a solve that makes one tight restores it and is
-// redone. Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
+// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity, or, for a
+// link of many flows, its tracked load <= capacity after every solve) are left out of the solve,
+// which merges classes further; a solve that makes one tight restores it and is redone. A change
+// re-fills either the classes above its restart level or, where cheaper, only the links and
+// classes whose filling differs from the old one (the ripple solve). Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
 // solved lazily, on the next query, and only for the classes a change can reach: all changes at
 // one instant cost one solve. Finishing times live in an indexed heap over classes, so
 // next_completion() is O(1). docs/network.md gives the equations and the proofs of exactness.

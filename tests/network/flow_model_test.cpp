@@ -529,6 +529,17 @@ TEST(FlowModel, TheSameChangesWithPrunedLinksGiveIdenticalRatesAndCompletionTime
   EXPECT_EQ(a.completions, b.completions);
 }
 
+TEST(FlowModel, TheSameChangesWithTheRippleAndLoadPruningGiveIdenticalRatesAndCompletionTimes) {
+  for (const auto solver : {FlowModel::LevelSolver::kRipple, FlowModel::LevelSolver::kAdaptive}) {
+    const FleetRun a = run_fleet(7, 0.9, false, 50, 0, {solver, 1});
+    const FleetRun b = run_fleet(7, 0.9, false, 50, 0, {solver, 1});
+    EXPECT_GT(a.stats.ripple_solves, 0u);
+    EXPECT_GT(a.stats.load_prunes, 0u);
+    EXPECT_EQ(a.rates, b.rates);  // bit for bit
+    EXPECT_EQ(a.completions, b.completions);
+  }
+}
+
 // ---- determinism ------------------------------------------------------------------------------
 
 std::vector<double> run_sequence(std::uint64_t seed, std::vector<Time>* finishes) {
