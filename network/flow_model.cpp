@@ -998,7 +998,8 @@ void FlowModel::perturb(LinkId link, double level) {
   }
   residual_[link] = residual;
   unfrozen_[link] = unfrozen;
-  if (unfrozen > 0) push_event({std::max(std::max(residual, 0.0) / unfrozen, level), link, kEventLink});
+  if (unfrozen > 0)
+    push_event({std::max(std::max(residual, 0.0) / unfrozen, level), link, kEventLink});
 }
 
 void FlowModel::ripple_freeze(ClassId c, double level, std::uint32_t at) {

@@ -11,10 +11,11 @@
 // link of many flows, its tracked load <= capacity after every solve) are left out of the solve,
 // which merges classes further; a solve that makes one tight restores it and is redone. A change
 // re-fills either the classes above its restart level or, where cheaper, only the links and
-// classes whose filling differs from the old one (the ripple solve). Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
-// solved lazily, on the next query, and only for the classes a change can reach: all changes at
-// one instant cost one solve. Finishing times live in an indexed heap over classes, so
-// next_completion() is O(1). docs/network.md gives the equations and the proofs of exactness.
+// classes whose filling differs from the old one (the ripple solve). Changes (start, remove,
+// capacity) are recorded at a simulated instant; the allocation is solved lazily, on the next
+// query, and only for the classes a change can reach: all changes at one instant cost one solve.
+// Finishing times live in an indexed heap over classes, so next_completion() is O(1).
+// docs/network.md gives the equations and the proofs of exactness.
 //
 // Not modelled (docs/network.md): TCP slow start and congestion control, RTT-unfairness, packet
 // loss, cross-traffic on reverse paths.
@@ -82,7 +83,7 @@ class FlowModel {
     std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
     std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
     std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
-    std::uint64_t level_work = 0;  // level solves: link entries scanned + filling heap steps
+    std::uint64_t level_work = 0;         // level solves: link entries scanned + heap steps
     std::uint64_t ripple_solves = 0;      // level solves that ran the ripple (else the level cut)
   };
   std::size_t class_count() const { return class_count_; }
