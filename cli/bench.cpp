@@ -58,12 +58,17 @@ int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& c
         "\"flow_changes_per_s\":%.0f,\"flow_changes_per_cpu_s\":%.0f,"
         "\"rerated_per_change\":%.1f,\"changed_per_change\":%.1f,"
         "\"classes_rerated_per_change\":%.1f,\"classes_changed_per_change\":%.1f,"
-        "\"classes_filled_per_change\":%.1f,\"classes\":%zu,\"pruned_links\":%zu}\n",
+        "\"classes_filled_per_change\":%.1f,\"fills_per_change\":%.2f,\"classes\":%zu,"
+        "\"pruned_links\":%zu,\"load_pruned_links\":%zu,\"prunes\":%llu,\"unprunes\":%llu,"
+        "\"retries\":%llu,\"level_work_per_change\":%.1f,\"ripple_share\":%.3f}\n",
         config.hosts, config.sites, config.flows, config.local,
         config.same_instant ? "true" : "false", config.changes, r.wall_s, r.cpu_s,
         r.flow_changes_per_s, r.flow_changes_per_cpu_s, r.rerated_per_change,
         r.changed_per_change, r.classes_rerated_per_change, r.classes_changed_per_change,
-        r.classes_filled_per_change, r.classes, r.pruned_links);
+        r.classes_filled_per_change, r.fills_per_change, r.classes, r.pruned_links,
+        r.load_pruned_links, static_cast<unsigned long long>(r.prunes),
+        static_cast<unsigned long long>(r.unprunes), static_cast<unsigned long long>(r.retries),
+        r.level_work_per_change, r.ripple_share);
   } else {
     std::printf("flow churn, %u flows on %u hosts in %u sites, %.0f%% site-local: "
                 "%.0f flow changes/s (%.0f per CPU second; %.1f flows re-solved, %.1f rates "

@@ -126,12 +126,18 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
   r.flow_changes_per_cpu_s = r.cpu_s > 0.0 ? 2.0 * changes / r.cpu_s : 0.0;
   r.classes = model.class_count();
   r.pruned_links = model.pruned_links();
+  r.load_pruned_links = model.load_pruned_links();
   r.prunes = after.prunes - before.prunes;
   r.unprunes = after.unprunes - before.unprunes;
   r.retries = after.retries - before.retries;
   r.fills_per_change = changes > 0 ? static_cast<double>(after.fills - before.fills) / changes : 0;
   r.classes_filled_per_change =
       changes > 0 ? static_cast<double>(after.classes_filled - before.classes_filled) / changes : 0;
+  r.level_work_per_change =
+      changes > 0 ? static_cast<double>(after.level_work - before.level_work) / changes : 0;
+  const auto levels = static_cast<double>(after.level_solves - before.level_solves);
+  r.ripple_share =
+      levels > 0 ? static_cast<double>(after.ripple_solves - before.ripple_solves) / levels : 0;
   return r;
 }
 

@@ -36,9 +36,12 @@ struct FlowChurnResult {
   double flow_changes_per_cpu_s = 0.0;  // 2 * changes / cpu_s: steadier than wall on a busy host
   std::size_t classes = 0;              // rate classes at the end
   std::size_t pruned_links = 0;         // links left out of the solve at the end
+  std::size_t load_pruned_links = 0;    // of those, pruned by their tracked load
   std::uint64_t prunes = 0, unprunes = 0, retries = 0;  // during the churn phase
   double fills_per_change = 0.0;           // progressive fillings per change
   double classes_filled_per_change = 0.0;  // classes filled over all fillings, per change
+  double level_work_per_change = 0.0;      // level solves' entries scanned + heap steps, per change
+  double ripple_share = 0.0;               // share of level solves that ran the ripple
   std::uint64_t solves = 0;
 };
 

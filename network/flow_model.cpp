@@ -48,6 +48,12 @@ bool same_rate(double a, double b) {
 constexpr std::uint32_t kRescanEvery = 64;
 constexpr std::size_t kRescanShare = 8;
 constexpr double kPruneMargin = 0.8;
+// A link whose current load is at most this share of its capacity is load-pruned (see rescan()).
+constexpr double kLoadPruneMargin = 0.8;
+// Load pruning pays where it merges many flows into few classes (a site link crossed by many
+// cross-site flows); on a link of a few flows it saves little and its restores cost solves.
+// A load-pruned link must keep its load below capacity by this relative margin (rounding).
+constexpr double kLoadSlack = 1e-9;
 
 }  // namespace
 
@@ -69,6 +75,9 @@ LinkId FlowModel::add_link(double capacity_bps) {
   outside_bneck_.push_back(0);
   region_misses_.push_back(0);
   sat_level_.push_back(kUnlimited);
+  load_.push_back(0.0);
+  load_delta_.push_back(0.0);
+  load_touched_mark_.push_back(0);
   return id;
 }
 
@@ -78,6 +87,10 @@ void FlowModel::set_capacity(LinkId link, double capacity_bps, sim::Time now) {
   check_time(now);
   ++stats_.changes;
   capacity_[link] = capacity_bps;
+  if (pruned_[link] == kLoadPruned) {  // the current rates still fit: still slack
+    if (!load_fits(link)) unprune(link, now);
+    return;
+  }
   if (pruned_[link] != 0) {
     const auto n = static_cast<double>(link_flows_[link].size());
     if (!(n * rate_bound_ <= capacity_bps)) {
@@ -112,6 +125,7 @@ FlowId FlowModel::start(std::span<const LinkId> links, double bytes, sim::Time n
     class_of_.push_back(kNoClass);
     tag_.push_back(0.0);
     member_pos_.push_back(0);
+    flow_lp_.push_back(0);
     flow_cap_.push_back(kUnlimited);
     route_off_.push_back(0);
     route_len_.push_back(0);
@@ -139,7 +153,7 @@ FlowId FlowModel::start(std::span<const LinkId> links, double bytes, sim::Time n
   // A pruned link stays pruned only while its flows cannot fill it at the rate bound.
   for (std::uint32_t i = 0; i < len; ++i) {
     const LinkId l = links[i];
-    if (pruned_[l] == 0) continue;
+    if (pruned_[l] != kBoundPruned) continue;  // a load-pruned link is checked by the solve
     const auto n = static_cast<double>(link_flows_[l].size());
     if (!(n * rate_bound_ <= capacity_[l])) {
       unprune(l, now);
@@ -233,6 +247,17 @@ void FlowModel::join_class(FlowId f, double bytes, sim::Time now) {
   const ClassId c = find_or_make_class(flow_cap_[f], now);
   class_of_[f] = c;
   weight_[c] += 1.0;
+  flow_lp_[f] = 0;
+  if (load_pruned_count_ > 0) {
+    for (std::uint32_t i = 0; i < len; ++i) {
+      const LinkId l = hop[i];
+      if (pruned_[l] != kLoadPruned) continue;
+      load_[l] += rate_[c];
+      touch_load(l);
+      ++flow_lp_[f];
+    }
+    class_lp_[c] += flow_lp_[f];
+  }
   const LinkId* chop = chops_.data() + croute_off_[c];
   for (std::uint32_t i = 0; i < croute_len_[c]; ++i) {
     link_weight_[chop[i]] += 1.0;
@@ -266,6 +291,12 @@ double FlowModel::leave_class(FlowId f, sim::Time now) {
   }
   class_of_[f] = kNoClass;
   weight_[c] -= 1.0;
+  class_lp_[c] -= flow_lp_[f];
+  if (load_pruned_count_ > 0) {
+    const LinkId* hop = hops_.data() + route_off_[f];
+    for (std::uint32_t i = 0; i < route_len_[f]; ++i)
+      if (pruned_[hop[i]] == kLoadPruned) load_[hop[i]] -= rate_[c];
+  }
   const LinkId* chop = chops_.data() + croute_off_[c];
   for (std::uint32_t i = 0; i < croute_len_[c]; ++i) {
     link_weight_[chop[i]] -= 1.0;
@@ -330,6 +361,7 @@ FlowModel::ClassId FlowModel::find_or_make_class(double cap, sim::Time now) {
     bottleneck_.push_back(kCapLabel);
     class_mark_.push_back(0);
     fresh_.push_back(1);
+    class_lp_.push_back(0);
     heap_pos_.push_back(kNotInHeap);
     live_pos_.push_back(0);
   }
@@ -354,6 +386,7 @@ FlowModel::ClassId FlowModel::find_or_make_class(double cap, sim::Time now) {
   bottleneck_[c] = kCapLabel;
   class_mark_[c] = 0;
   fresh_[c] = 1;
+  class_lp_[c] = 0;
   const std::uint32_t off = croute_off_[c];
   for (std::uint32_t i = 0; i < len; ++i) {
     const LinkId l = eff_route_[i];
@@ -454,14 +487,32 @@ void FlowModel::member_sift_down(ClassId c, std::size_t i) {
 
 // ---- pruning ---------------------------------------------------------------------------------
 
-void FlowModel::prune(LinkId link, sim::Time now) {
-  pruned_[link] = 1;
+void FlowModel::prune(LinkId link, sim::Time now, std::uint8_t kind) {
+  pruned_[link] = kind;
   ++pruned_count_;
   ++stats_.prunes;
+  if (kind == kLoadPruned) {
+    ++load_pruned_count_;
+    ++stats_.load_prunes;
+  }
   migrate(link, now);
+  if (kind == kLoadPruned) load_[link] = exact_load(link);
+}
+
+double FlowModel::exact_load(LinkId link) const {
+  double sum = 0.0;
+  for (const LinkEntry& e : link_flows_[link]) sum += rate_[class_of_[e.id]];
+  return sum;
+}
+
+void FlowModel::touch_load(LinkId link) {
+  if (load_touched_mark_[link] != 0) return;
+  load_touched_mark_[link] = 1;
+  load_touched_.push_back(link);
 }
 
 void FlowModel::unprune(LinkId link, sim::Time now) {
+  if (pruned_[link] == kLoadPruned) --load_pruned_count_;
   pruned_[link] = 0;
   --pruned_count_;
   ++stats_.unprunes;
@@ -476,9 +527,49 @@ void FlowModel::migrate(LinkId link, sim::Time now) {
   }
 }
 
+// A load-pruned link l stays out of the solve while the solve's rates fit it: sum over its flows
+// of their new rates <= capacity(l) (less a relative kLoadSlack against rounding). Then every flow
+// keeps the bottleneck the solve found for it (a saturated link where it is fastest: l changes
+// neither), and l is within capacity, so the rates are the max-min allocation of the whole network.
+// Gathers the load changes of the classes the solve re-rated over their flows' load-pruned links;
+// where one does not fit, restores it and returns false (the solve is redone).
+bool FlowModel::check_loads(sim::Time now) {
+  if (load_pruned_count_ == 0 && load_touched_.empty()) return true;
+  if (load_pruned_count_ > 0) {
+    for (ClassId c : comp_classes_) {
+      const double nr = new_rate_[c];
+      if (class_lp_[c] == 0 || same_rate(nr, rate_[c])) continue;
+      const double d = nr - rate_[c];
+      for (const Member& m : members_[c]) {
+        const LinkId* hop = hops_.data() + route_off_[m.flow];
+        for (std::uint32_t i = 0; i < route_len_[m.flow]; ++i) {
+          const LinkId l = hop[i];
+          if (pruned_[l] != kLoadPruned) continue;
+          load_delta_[l] += d;
+          touch_load(l);
+        }
+      }
+    }
+  }
+  restore_.clear();
+  for (LinkId l : load_touched_) {
+    if (pruned_[l] == kLoadPruned && !load_fits(l, load_delta_[l])) restore_.push_back(l);
+  }
+  if (restore_.empty()) return true;
+  for (LinkId l : load_touched_) load_delta_[l] = 0.0;
+  for (LinkId l : restore_) unprune(l, now);
+  return false;
+}
+
+bool FlowModel::load_fits(LinkId link, double delta) const {
+  return load_[link] + delta <= capacity_[link] * (1.0 - kLoadSlack);
+}
+
 // The rate bound becomes exact; then every link that carries flows, is not pruned, and whose
-// flows could not fill half of it at that bound is pruned, unless one of its flows would be left
-// with no link in the solve.
+// flows could not fill kPruneMargin of it at that bound is pruned (bound-pruned); failing that,
+// one whose current load is at most kLoadPruneMargin of its capacity is pruned too (load-pruned:
+// its load is then kept up to date and checked after every solve). Not where one of its flows
+// would be left with no link in the solve. Load-pruned links get their exact load back.
 void FlowModel::rescan(sim::Time now) {
   double top = 0.0;
   for (ClassId c : live_classes_)
@@ -488,8 +579,25 @@ void FlowModel::rescan(sim::Time now) {
   for (LinkId l = 0; l < capacity_.size(); ++l) {
     const auto n = static_cast<double>(link_flows_[l].size());
     if (n == 0) continue;
+    const bool bound_slack = top > 0.0 && n * top <= kPruneMargin * capacity_[l];
+    if (pruned_[l] == kLoadPruned) {
+      if (!bound_slack) {
+        load_[l] = exact_load(l);
+        continue;
+      }
+      pruned_[l] = kBoundPruned;  // provably slack at any rate: no need to track its load
+      --load_pruned_count_;
+    }
     if (pruned_[l] == 0) {
-      if (!(top > 0.0) || !(n * top <= kPruneMargin * capacity_[l])) continue;
+      std::uint8_t kind = 0;
+      if (bound_slack) {
+        kind = kBoundPruned;
+      } else if (capacity_[l] > 0.0 && n >= static_cast<double>(load_prune_min_flows_)) {
+        double load = 0.0;
+        for (const LinkEntry& e : link_classes_[l]) load += weight_[e.id] * rate_[e.id];
+        if (load <= kLoadPruneMargin * capacity_[l]) kind = kLoadPruned;
+      }
+      if (kind == 0) continue;
       bool alone = false;  // a flow whose only unpruned link this is
       for (const LinkEntry& e : link_flows_[l]) {
         if (croute_len_[class_of_[e.id]] <= 1) {
@@ -498,7 +606,8 @@ void FlowModel::rescan(sim::Time now) {
         }
       }
       if (alone) continue;
-      prune(l, now);
+      prune(l, now, kind);
+      if (kind == kLoadPruned) continue;
     }
     worst = std::max(worst, n / capacity_[l]);
   }
@@ -600,7 +709,7 @@ bool FlowModel::solve_once() {
     if (!bounded || round >= kMaxRounds || comp_classes_.size() > kMaxRegionFlows) {
       missed = missed || (bounded && round > 0);  // round 0 only measured the first layer
       bounded = false;  // the component, above the restart level
-      fill_above(restart_level());
+      level_solve(restart_level());
       break;
     }
     prepare_boundary();
@@ -624,7 +733,7 @@ bool FlowModel::solve_once() {
       bool restored = false;
       double worst = 0.0;
       for (LinkId l = 0; l < capacity_.size(); ++l) {
-        if (pruned_[l] == 0) continue;
+        if (pruned_[l] != kBoundPruned) continue;
         const auto n = static_cast<double>(link_flows_[l].size());
         if (!(n * top <= capacity_[l])) {
           unprune(l, t);
@@ -641,6 +750,11 @@ bool FlowModel::solve_once() {
       }
     }
     rate_bound_ = top;
+  }
+  if (!check_loads(t)) {
+    ++stats_.retries;
+    for (LinkId l : solve_dirty_) mark_dirty(l, t);
+    return false;
   }
 
   if (skip_rounds && !small_network) ++stats_.direct_solves;
@@ -682,6 +796,12 @@ bool FlowModel::solve_once() {
     stats_.rates_changed += static_cast<std::uint64_t>(weight_[c]);
   }
   stats_.classes_changed += changed_.size();
+  for (LinkId l : load_touched_) {
+    if (pruned_[l] == kLoadPruned) load_[l] += load_delta_[l];
+    load_delta_[l] = 0.0;
+    load_touched_mark_[l] = 0;
+  }
+  load_touched_.clear();
   if (changed_.size() > 64 && changed_.size() * 4 > class_count_) {
     heap_rebuild();
   } else {
@@ -753,6 +873,7 @@ void FlowModel::fill_above(double level) {
   for (std::size_t i = 0; i < comp_links_.size(); ++i) {
     const LinkId l = comp_links_[i];
     double residual = capacity_[l], unfrozen = 0.0;
+    work_ += link_classes_[l].size();
     for (const LinkEntry& e : link_classes_[l]) {
       const ClassId c = e.id;
       if (fresh_[c] == 0 && rate_[c] < level) {  // frozen below the level: keeps its rate
@@ -775,6 +896,149 @@ void FlowModel::fill_above(double level) {
     unfrozen_[l] = unfrozen;
   }
   fill_region(true);
+}
+
+// The ripple solve: progressive filling from `level` up that visits only what differs from the
+// old filling. Below `level` both fillings agree (restart_level()). Above it, a link's events can
+// differ from the old filling only once a class crossing it freezes at a different level than it
+// did (or is new, or left): such a link is *perturbed* at that level and filled from then on;
+// every other link saturates at its old level (sat_level_) and freezes the same classes at their
+// old rates. Perturbing link Y at level p: a class on Y with old rate < p froze below p, as
+// before, and keeps its rate; one at or above p becomes *pending* (unfrozen). A pending class c
+// then freezes at the first of: a perturbed link on its route saturating, its cap, or its old rate
+// r if its old bottleneck is still unperturbed at r (that link saturates at r as before and freezes
+// it). If its old bottleneck is perturbed and c is still unfrozen at r, c now outlasts its old
+// freeze: every link of its route is perturbed at r. A class that freezes at a rate other than
+// its old one perturbs the unperturbed links of its route at that level. Events run in level
+// order (ties: caps, then link saturations, then old-rate freezes), so a class is pending exactly
+// while the new filling may differ from the old one for it, and the result is the filling of the
+// whole network; its work is the links and classes the change really reaches.
+void FlowModel::fill_ripple(double level) {
+  ++stats_.level_solves;
+  ++stats_.fills;
+  next_epoch();
+  comp_links_.clear();
+  comp_classes_.clear();
+  boundary_.clear();
+  fill_heap_.clear();
+  const EventLater later;
+  for (LinkId d : solve_dirty_)
+    if (pruned_[d] == 0 && link_mark_[d] != epoch_) perturb(d, level);
+  while (!fill_heap_.empty()) {
+    std::pop_heap(fill_heap_.begin(), fill_heap_.end(), later);
+    const FillEntry top = fill_heap_.back();
+    fill_heap_.pop_back();
+    ++work_;
+    if (top.is_cap == kEventCap) {
+      if (new_rate_[top.id] < 0.0) ripple_freeze(top.id, top.share, kCapLabel);
+      continue;
+    }
+    if (top.is_cap == kEventOld) {
+      const ClassId c = top.id;
+      if (new_rate_[c] >= 0.0) continue;
+      const LinkId b = bottleneck_[c];
+      if (b != kCapLabel && link_mark_[b] != epoch_) {
+        ripple_freeze(c, rate_[c], b);  // its old bottleneck saturates at its old rate as before
+        continue;
+      }
+      const LinkId* hop = chops_.data() + croute_off_[c];  // it outlasts its old freeze
+      for (std::uint32_t h = 0; h < croute_len_[c]; ++h)
+        if (link_mark_[hop[h]] != epoch_) perturb(hop[h], top.share);
+      continue;
+    }
+    const LinkId l = top.id;
+    const double n = unfrozen_[l];
+    if (n <= 0) continue;
+    const double share = std::max(residual_[l], 0.0) / n;
+    if (share > top.share) {
+      push_event({share, l, kEventLink});
+      continue;
+    }
+    level_[l] = share;
+    for (const LinkEntry& e : link_classes_[l])
+      if (class_mark_[e.id] == epoch_ && new_rate_[e.id] < 0.0) ripple_freeze(e.id, share, l);
+  }
+  stats_.classes_filled += comp_classes_.size();
+}
+
+void FlowModel::push_event(const FillEntry& e) {
+  work_ += 2;  // a push into a heap that is being popped: costlier than fill_above's make_heap
+  fill_heap_.push_back(e);
+  std::push_heap(fill_heap_.begin(), fill_heap_.end(), EventLater{});
+}
+
+void FlowModel::perturb(LinkId link, double level) {
+  link_mark_[link] = epoch_;
+  comp_links_.push_back(link);
+  // A link that saturated below `level` froze all its classes there, as it still does.
+  level_[link] = sat_level_[link] < level ? sat_level_[link] : -1.0;
+  double residual = capacity_[link], unfrozen = 0.0;
+  work_ += link_classes_[link].size();
+  for (const LinkEntry& e : link_classes_[link]) {
+    const ClassId c = e.id;
+    const double w = weight_[c];
+    if (class_mark_[c] == epoch_) {
+      if (new_rate_[c] < 0.0)
+        unfrozen += w;
+      else
+        residual -= w * new_rate_[c];
+      continue;
+    }
+    if (fresh_[c] == 0 && rate_[c] < level) {
+      residual -= w * rate_[c];
+      continue;
+    }
+    class_mark_[c] = epoch_;
+    comp_classes_.push_back(c);
+    new_rate_[c] = -1.0;
+    frozen_at_[c] = kCapLabel;
+    unfrozen += w;
+    if (cap_[c] < kUnlimited) push_event({cap_[c], c, kEventCap});
+    if (fresh_[c] == 0) push_event({rate_[c], c, kEventOld});
+  }
+  residual_[link] = residual;
+  unfrozen_[link] = unfrozen;
+  if (unfrozen > 0)
+    push_event({std::max(std::max(residual, 0.0) / unfrozen, level), link, kEventLink});
+}
+
+void FlowModel::ripple_freeze(ClassId c, double level, std::uint32_t at) {
+  new_rate_[c] = level;
+  frozen_at_[c] = at;
+  const bool same = fresh_[c] == 0 && same_rate(level, rate_[c]);
+  const double w = weight_[c];
+  const LinkId* hop = chops_.data() + croute_off_[c];
+  for (std::uint32_t h = 0; h < croute_len_[c]; ++h) {
+    const LinkId l = hop[h];
+    if (link_mark_[l] == epoch_) {
+      residual_[l] -= w * level;
+      unfrozen_[l] -= w;
+    } else if (!same) {
+      perturb(l, level);
+    }
+  }
+}
+
+// Both level solves give the max-min allocation; which is cheaper depends on how far changes
+// ripple against how many classes sit above the restart level. Each keeps a moving average of its
+// work (link entries scanned + filling steps: deterministic), the cheaper one runs, and every
+// kExplore-th level solve runs the other so that its average stays current.
+void FlowModel::level_solve(double level) {
+  bool ripple = level_solver_ == LevelSolver::kRipple;
+  if (level_solver_ == LevelSolver::kAdaptive) {
+    ripple = work_ripple_ <= work_above_;
+    if (++level_clock_ % kExplore == 0) ripple = !ripple;
+  }
+  const std::uint64_t before = work_;
+  if (ripple)
+    fill_ripple(level);
+  else
+    fill_above(level);
+  stats_.level_work += work_ - before;
+  if (ripple) ++stats_.ripple_solves;
+  const auto work = static_cast<double>(work_ - before);
+  double& average = ripple ? work_ripple_ : work_above_;
+  average += (work - average) / 8.0;
 }
 
 // The region becomes every link that carries a class and every routed class, with no boundary.
@@ -898,6 +1162,7 @@ void FlowModel::fill_region(bool precomputed) {
     std::pop_heap(fill_heap_.begin(), fill_heap_.end(), later);
     const FillEntry top = fill_heap_.back();
     fill_heap_.pop_back();
+    ++work_;
     if (top.is_cap != 0) {
       if (new_rate_[top.id] < 0.0) freeze(top.id, top.share, kCapLabel);
       continue;

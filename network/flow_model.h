@@ -7,12 +7,15 @@
 //
 // Flows with the same route and cap always get the same rate, so they share a *rate class*: one
 // rate, one service clock, and a heap of member finish tags; a rate change costs O(1) per class,
-// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity) are left
-// out of the solve, which merges classes further; a solve that makes one tight restores it and is
-// redone. Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
-// solved lazily, on the next query, and only for the classes a change can reach: all changes at
-// one instant cost one solve. Finishing times live in an indexed heap over classes, so
-// next_completion() is O(1). docs/network.md gives the equations and the proofs of exactness.
+// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity, or, for a
+// link of many flows, its tracked load <= capacity after every solve) are left out of the solve,
+// which merges classes further; a solve that makes one tight restores it and is redone. A change
+// re-fills either the classes above its restart level or, where cheaper, only the links and
+// classes whose filling differs from the old one (the ripple solve). Changes (start, remove,
+// capacity) are recorded at a simulated instant; the allocation is solved lazily, on the next
+// query, and only for the classes a change can reach: all changes at one instant cost one solve.
+// Finishing times live in an indexed heap over classes, so next_completion() is O(1).
+// docs/network.md gives the equations and the proofs of exactness.
 //
 // Not modelled (docs/network.md): TCP slow start and congestion control, RTT-unfairness, packet
 // loss, cross-traffic on reverse paths.
@@ -73,12 +76,15 @@ class FlowModel {
     std::uint64_t classes_rerated = 0;    // rate classes a solve recomputed (the solver's work)
     std::uint64_t classes_changed = 0;    // of those, classes whose rate took a new value
     std::uint64_t prunes = 0;             // links left out of the solve as provably slack
+    std::uint64_t load_prunes = 0;        // of those, by their tracked load
     std::uint64_t unprunes = 0;           // pruned links restored (the bound no longer held)
     std::uint64_t retries = 0;            // solves redone because a pruned link turned tight
     std::uint64_t level_solves = 0;       // component solves restricted to the classes above a level
     std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
     std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
     std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
+    std::uint64_t level_work = 0;         // level solves: link entries scanned + heap steps
+    std::uint64_t ripple_solves = 0;      // level solves that ran the ripple (else the level cut)
   };
   std::size_t class_count() const { return class_count_; }
   // A network of at most this many rate classes is filled whole on every solve (no bounded region,
@@ -86,6 +92,14 @@ class FlowModel {
   // the region and component logic on small networks.
   void set_small_network(std::size_t classes) { small_network_ = classes; }
   std::size_t pruned_links() const { return pruned_count_; }
+  std::size_t load_pruned_links() const { return load_pruned_count_; }
+  // Links of at least `min_flows` flows may be pruned by their tracked load (default 32; tests
+  // set 1 to exercise it on small networks, or SIZE_MAX to turn it off).
+  void set_load_prune_min_flows(std::size_t min_flows) { load_prune_min_flows_ = min_flows; }
+  // Which level-restricted solve runs when a bounded region is not used: the cheaper lately
+  // (default), or always one of them (tests).
+  enum class LevelSolver : std::uint8_t { kAdaptive, kRipple, kAbove };
+  void set_level_solver(LevelSolver solver) { level_solver_ = solver; }
   const Stats& stats() const;
 
  private:
@@ -131,6 +145,21 @@ class FlowModel {
   // Fills the classes that may change: those at or above `level` connected to the dirty links
   // through links and classes at or above it; the classes below it keep their rates.
   void fill_above(double level);
+  // The same result, visiting only the links and classes whose filling differs from the old one.
+  void fill_ripple(double level);
+  void perturb(LinkId link, double level);
+  void ripple_freeze(ClassId c, double level, std::uint32_t at);
+  static constexpr std::uint32_t kEventCap = 0, kEventLink = 1, kEventOld = 2;
+  void push_event(const FillEntry& e);
+  // Min-heap order of the ripple's events: (level, kind, id).
+  struct EventLater {
+    bool operator()(const FillEntry& a, const FillEntry& b) const {
+      if (a.share != b.share) return a.share > b.share;
+      if (a.is_cap != b.is_cap) return a.is_cap > b.is_cap;
+      return a.id > b.id;
+    }
+  };
+  void level_solve(double level);  // fill_ripple or fill_above, whichever has been cheaper
   bool active(FlowId flow) const { return flow < route_len_.size() && active_[flow] != 0; }
 
   // Rate classes. Flows with the same effective route (their route less the pruned links) and the
@@ -150,7 +179,13 @@ class FlowModel {
 
   // Pruning: a link whose flows could not fill it even at the fastest rate in the network
   // (flows x max rate <= capacity) is left out of the solve; its flows join coarser classes.
-  void prune(LinkId link, sim::Time now);
+  static constexpr std::uint8_t kBoundPruned = 1;  // flows x rate bound <= capacity
+  static constexpr std::uint8_t kLoadPruned = 2;   // its load, tracked, <= capacity
+  void prune(LinkId link, sim::Time now, std::uint8_t kind);
+  double exact_load(LinkId link) const;  // sum of its flows' current rates
+  void touch_load(LinkId link);          // a load-pruned link to check after the next solve
+  bool check_loads(sim::Time now);       // false: a load-pruned link overflowed, restored
+  bool load_fits(LinkId link, double delta = 0.0) const;
   void unprune(LinkId link, sim::Time now);
   void migrate(LinkId link, sim::Time now);  // moves the link's flows to their new classes
   void rescan(sim::Time now);                // exact rate bound, then prune slack links
@@ -189,6 +224,7 @@ class FlowModel {
   std::vector<ClassId> class_of_;
   std::vector<double> tag_;                // finish tag: class service at join + bytes
   std::vector<std::uint32_t> member_pos_;  // position in its class's member heap
+  std::vector<std::uint32_t> flow_lp_;     // its load-pruned links when it joined its class
   std::vector<double> flow_cap_;
   std::vector<std::uint32_t> route_off_;   // route in hops_ / hop_pos_ [off, off + len)
   std::vector<std::uint32_t> route_len_;
@@ -214,6 +250,7 @@ class FlowModel {
   std::vector<std::uint32_t> bottleneck_;  // where the class froze in its last solve (kCapLabel)
   std::vector<std::uint32_t> class_mark_;
   std::vector<std::uint8_t> fresh_;        // created since the last solve: no rate yet
+  std::vector<std::uint32_t> class_lp_;    // sum of its members' flow_lp_ (0: no load to keep)
   std::vector<std::uint32_t> heap_pos_;
   std::vector<ClassId> free_classes_;
   std::vector<ClassId> live_classes_;      // every class with members, dense (swap-removed)
@@ -229,6 +266,20 @@ class FlowModel {
   double worst_load_ = 0.0;
   std::uint32_t solves_to_rescan_ = 0;
   std::size_t pruned_count_ = 0;
+  std::size_t load_pruned_count_ = 0;
+  std::size_t load_prune_min_flows_ = 32;
+  LevelSolver level_solver_ = LevelSolver::kAdaptive;
+  std::uint64_t work_ = 0;      // link entries scanned + filling steps by the level solves
+  double work_ripple_ = 0.0;    // moving averages of work_ per level solve
+  double work_above_ = 0.0;
+  std::uint32_t level_clock_ = 0;
+  // Load-pruned links: load_ = sum of the current rates of the flows crossing the link (kept by
+  // join/leave and by each solve); load_delta_ gathers a solve's changes before they are checked.
+  std::vector<double> load_;
+  std::vector<double> load_delta_;
+  std::vector<std::uint8_t> load_touched_mark_;
+  std::vector<LinkId> load_touched_;
+  std::vector<LinkId> restore_;
   std::size_t small_network_ = 512;
 
   // Lazy solve state and reusable scratch.

@@ -226,11 +226,20 @@ std::vector<double> reference_rates(const std::vector<double>& capacity,
 // Random starts, removals and capacity changes; after each, every rate must equal the reference.
 // `groups` > 1 confines each route to one group of links (fragmented components); 1 gives one
 // giant component.
-void check_against_reference(std::uint32_t groups, std::uint64_t seed, std::size_t small) {
+// Solver settings a test forces (the defaults otherwise).
+struct Tuning {
+  FlowModel::LevelSolver solver = FlowModel::LevelSolver::kAdaptive;
+  std::size_t load_prune_min_flows = 32;
+};
+
+FlowModel::Stats check_against_reference(std::uint32_t groups, std::uint64_t seed,
+                                          std::size_t small, Tuning tuning = {}) {
   sim::RandomStream rng(seed, groups, sim::purpose_id("flow-model-test"));
   const std::uint32_t links = 24;
   FlowModel m;
   m.set_small_network(small);
+  m.set_level_solver(tuning.solver);
+  m.set_load_prune_min_flows(tuning.load_prune_min_flows);
   std::vector<double> capacity;
   for (std::uint32_t l = 0; l < links; ++l) {
     capacity.push_back(std::floor(rng.uniform(1, 100)) * kMbps);
@@ -266,10 +275,16 @@ void check_against_reference(std::uint32_t groups, std::uint64_t seed, std::size
     }
     if (rng.uniform01() < 0.3) continue;  // let some changes batch with the next instant's
     const std::vector<double> want = reference_rates(capacity, ref);
-    for (std::size_t i = 0; i < alive.size(); ++i)
-      ASSERT_TRUE(near(m.rate_bps(alive[i]), want[i])) << "step " << step << " flow " << alive[i];
-    for (LinkId l = 0; l < links; ++l) ASSERT_LE(m.load_bps(l), capacity[l] * (1 + 1e-9));
+    for (std::size_t i = 0; i < alive.size(); ++i) {
+      EXPECT_TRUE(near(m.rate_bps(alive[i]), want[i])) << "step " << step << " flow " << alive[i];
+      if (::testing::Test::HasFailure()) return m.stats();
+    }
+    for (LinkId l = 0; l < links; ++l) {
+      EXPECT_LE(m.load_bps(l), capacity[l] * (1 + 1e-9));
+      if (::testing::Test::HasFailure()) return m.stats();
+    }
   }
+  return m.stats();
 }
 
 TEST(FlowModel, IncrementalSolveEqualsAFullSolveWithFragmentedComponents) {
@@ -293,11 +308,13 @@ struct FleetRun {
 };
 
 FleetRun run_fleet(std::uint64_t seed, double local, bool check, double host_mbps = 50,
-                   std::size_t small = 0) {
+                   std::size_t small = 0, Tuning tuning = {}) {
   sim::RandomStream rng(seed, 0, sim::purpose_id("flow-model-fleet"));
   constexpr std::uint32_t kSites = 4, kHostsPerSite = 6, kHosts = kSites * kHostsPerSite;
   FlowModel m;
   m.set_small_network(small);
+  m.set_level_solver(tuning.solver);
+  m.set_load_prune_min_flows(tuning.load_prune_min_flows);
   std::vector<double> capacity;
   const auto add = [&](double c) {
     capacity.push_back(c);
@@ -426,12 +443,101 @@ TEST(FlowModel, APrunedLinkThatTurnsTightIsRestoredAndTheSolveRedone) {
   EXPECT_EQ(m.next_completion(), std::make_pair(Time{kSecond + 7 * kSecond / 10}, f[0]));
 }
 
+// The ripple solve (only what differs from the old filling) and the level cut (every class above
+// the restart level in the component), each forced on every level solve, on the fleet (bounded
+// regions fail, one giant component) and on random networks. After every checked instant every
+// rate must equal the reference.
+TEST(FlowModel, TheRippleSolveAndTheLevelCutEachEqualAFullSolve) {
+  for (const auto solver : {FlowModel::LevelSolver::kRipple, FlowModel::LevelSolver::kAbove}) {
+    std::uint64_t level = 0;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      for (double local : {1.0, 0.9, 0.5, 0.0}) {
+        const FleetRun run = run_fleet(seed, local, true, 50, 0, {solver, 32});
+        if (::testing::Test::HasFailure()) return;
+        level += run.stats.level_solves;
+      }
+      for (std::uint32_t groups : {1u, 6u}) {
+        level += check_against_reference(groups, seed, 0, {solver, 32}).level_solves;
+        if (::testing::Test::HasFailure()) return;
+      }
+    }
+    EXPECT_GT(level, 0u);  // else this test checks nothing new
+  }
+}
+
+// Load pruning on every link (min flows 1): a link whose tracked load fits is left out of the solve
+// even where flows x rate bound does not fit, and restored (the solve redone) when a solve's rates
+// would overflow it. With both level solves, on the fleet (slow and fast host links) and on random
+// networks; after every checked instant every rate must equal the reference.
+TEST(FlowModel, LoadPruningEqualsAFullSolve) {
+  std::uint64_t load_prunes = 0, unprunes = 0, retries = 0;
+  for (const auto solver : {FlowModel::LevelSolver::kRipple, FlowModel::LevelSolver::kAbove}) {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      for (double local : {0.0, 0.3, 0.9}) {
+        for (double host_mbps : {50.0, 1000.0}) {
+          const FleetRun run =
+              run_fleet(seed, local, true, host_mbps, seed % 2 == 0 ? 0 : 512, {solver, 1});
+          if (::testing::Test::HasFailure()) return;
+          load_prunes += run.stats.load_prunes;
+          unprunes += run.stats.unprunes;
+          retries += run.stats.retries;
+        }
+      }
+      for (std::uint32_t groups : {1u, 6u}) {
+        const FlowModel::Stats st = check_against_reference(groups, seed, 0, {solver, 1});
+        if (::testing::Test::HasFailure()) return;
+        load_prunes += st.load_prunes;
+        unprunes += st.unprunes;
+        retries += st.retries;
+      }
+    }
+  }
+  EXPECT_GT(load_prunes, 0u);
+  EXPECT_GT(unprunes, 0u);
+  EXPECT_GT(retries, 0u);
+}
+
+TEST(FlowModel, ALoadPrunedLinkThatWouldOverflowIsRestoredAndTheSolveRedone) {
+  // X (100 Mb/s) carries f1 (to B1, 10 Mb/s) and f2 (to B2, 10 Mb/s): 10 Mb/s each, load 20.
+  // g alone on Y (1 Gb/s) makes the rate bound 1000, so 2 x 1000 > 0.8 x 100 and X cannot be
+  // bound-pruned; its load 20 <= 0.8 x 100, so the first rescan load-prunes it.
+  FlowModel m;
+  m.set_load_prune_min_flows(1);
+  const LinkId x = m.add_link(100 * kMbps), b1 = m.add_link(10 * kMbps),
+               b2 = m.add_link(10 * kMbps), y = m.add_link(1000 * kMbps);
+  const FlowId f1 = start(m, {x, b1}, kMB, 0), f2 = start(m, {x, b2}, kMB, 0);
+  const FlowId g = start(m, {y}, kMB, 0);
+  EXPECT_TRUE(near(m.rate_bps(f1), 10 * kMbps));
+  EXPECT_TRUE(near(m.rate_bps(g), 1000 * kMbps));
+  EXPECT_EQ(m.load_pruned_links(), 1u);
+  EXPECT_EQ(m.stats().load_prunes, 1u);
+  // B1 grows to 1 Gb/s. Without X, f1 would get 1000 and X carry 1010 > 100: X is restored and
+  // the solve redone: f2 keeps 10 (B2), f1 gets what X leaves, 100 - 10 = 90 Mb/s.
+  m.set_capacity(b1, 1000 * kMbps, kSecond);
+  EXPECT_TRUE(near(m.rate_bps(f1), 90 * kMbps));
+  EXPECT_TRUE(near(m.rate_bps(f2), 10 * kMbps));
+  EXPECT_EQ(m.load_pruned_links(), 0u);
+  EXPECT_EQ(m.stats().retries, 1u);
+  EXPECT_TRUE(near(m.load_bps(x), 100 * kMbps));
+}
+
 TEST(FlowModel, TheSameChangesWithPrunedLinksGiveIdenticalRatesAndCompletionTimes) {
   const FleetRun a = run_fleet(5, 0.0, false, 1000);
   const FleetRun b = run_fleet(5, 0.0, false, 1000);
   EXPECT_GT(a.stats.prunes, 0u);
   EXPECT_EQ(a.rates, b.rates);  // bit for bit
   EXPECT_EQ(a.completions, b.completions);
+}
+
+TEST(FlowModel, TheSameChangesWithTheRippleAndLoadPruningGiveIdenticalRatesAndCompletionTimes) {
+  for (const auto solver : {FlowModel::LevelSolver::kRipple, FlowModel::LevelSolver::kAdaptive}) {
+    const FleetRun a = run_fleet(7, 0.9, false, 50, 0, {solver, 1});
+    const FleetRun b = run_fleet(7, 0.9, false, 50, 0, {solver, 1});
+    EXPECT_GT(a.stats.ripple_solves, 0u);
+    EXPECT_GT(a.stats.load_prunes, 0u);
+    EXPECT_EQ(a.rates, b.rates);  // bit for bit
+    EXPECT_EQ(a.completions, b.completions);
+  }
 }
 
 // ---- determinism ------------------------------------------------------------------------------
