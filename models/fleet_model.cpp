@@ -55,24 +55,7 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
   stats_.in_system.assign(n_devices, 0);
 
   double expected = 0.0;
-  for (std::uint32_t w = 0; w < config_.workloads.size(); ++w) {
-    const WorkloadConfig& wl = config_.workloads[w];
-    for (std::uint32_t s : wl.sites) {
-      if (site_device_begin_[s] == site_device_begin_[s + 1]) {
-        throw std::invalid_argument("fleet model: workload '" + wl.name + "' targets site '" +
-                                    config_.sites[s].name + "', which has no device");
-      }
-      Source src;
-      src.workload = w;
-      src.site = s;
-      src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, s, w);
-      src.work = sim::RandomStream(config_.seed, s, kWorkPurpose + w);
-      src.dispatch = sim::RandomStream(config_.seed, s, kDispatchPurpose + w);
-      sources_.push_back(src);
-      expected += wl.arrivals.mean_rate_per_s(wl.rate_per_s) *
-                  sim::to_seconds(config_.duration - config_.warmup);
-    }
-  }
+  for (std::uint32_t w = 0; w < config_.workloads.size(); ++w) add_sources(w, expected);
   if (config_.max_requests > 0) expected = std::min(expected, double(config_.max_requests));
   // A first guess only: vectors grow as needed, so a wrong estimate costs no more than a copy.
   const auto reserve = static_cast<std::size_t>(std::min(expected * 1.05 + 16.0, 4e6));
@@ -86,6 +69,79 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
              {"busy_cores", "cores", {}, {}},
              {"utilisation", "fraction", {}, {}},
              {"completed", "requests", {}, {}}};
+}
+
+// The sources of workload w (ArrivalScope): per site, per device of its sites, or one for the
+// fleet; each times the process's parts (trace rows), except that a trace with a site column has
+// one part per site, replayed only there. Random streams are named by (site, or device, or
+// kFleetEntity; workload; part): part 0 of a site keeps the streams it had before parts existed.
+void FleetModel::add_sources(std::uint32_t w, double& expected) {
+  constexpr std::uint32_t kFleetEntity = 0xFFFFFFFFu;
+  constexpr std::uint32_t kPartStride = 0x10000;  // as in arrivals.cpp
+  const WorkloadConfig& wl = config_.workloads[w];
+  for (std::uint32_t s : wl.sites) {
+    if (site_device_begin_[s] == site_device_begin_[s + 1]) {
+      throw std::invalid_argument("fleet model: workload '" + wl.name + "' targets site '" +
+                                  config_.sites[s].name + "', which has no device");
+    }
+  }
+  if (wl.sites.empty()) return;
+  const bool site_parts = wl.arrivals.kind == ArrivalProcess::Kind::kTrace &&
+                          wl.arrivals.times && wl.arrivals.times->by_site;
+  if (site_parts && wl.scope != ArrivalScope::kSite) {
+    throw std::invalid_argument("fleet model: workload '" + wl.name +
+                                "': a trace with a site column needs scope site");
+  }
+  const double mean = wl.arrivals.mean_rate_per_s(wl.rate_per_s) *
+                      sim::to_seconds(config_.duration - config_.warmup);
+  auto add = [&](std::uint32_t site, std::uint32_t entity, std::uint32_t device,
+                 std::uint32_t group_begin, std::uint32_t group_size, std::uint32_t part) {
+    Source src;
+    src.workload = w;
+    src.site = site;
+    src.device = device;
+    src.group_begin = group_begin;
+    src.group_size = group_size;
+    src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, entity, w, part);
+    src.work = sim::RandomStream(config_.seed, entity, kWorkPurpose + w + part * kPartStride);
+    src.dispatch =
+        sim::RandomStream(config_.seed, entity, kDispatchPurpose + w + part * kPartStride);
+    sources_.push_back(src);
+    expected += mean;
+  };
+  const std::uint32_t parts = wl.arrivals.parts();
+  switch (wl.scope) {
+    case ArrivalScope::kSite:
+      for (std::uint32_t k = 0; k < wl.sites.size(); ++k) {
+        const std::uint32_t s = wl.sites[k];
+        if (site_parts) {
+          add(s, s, kNone, 0, 0, k);
+        } else {
+          for (std::uint32_t part = 0; part < parts; ++part) add(s, s, kNone, 0, 0, part);
+        }
+      }
+      break;
+    case ArrivalScope::kDevice:
+      for (std::uint32_t s : wl.sites) {
+        for (std::uint32_t k = site_device_begin_[s]; k < site_device_begin_[s + 1]; ++k) {
+          const std::uint32_t d = site_devices_[k];
+          for (std::uint32_t part = 0; part < parts; ++part) add(s, d, d, 0, 0, part);
+        }
+      }
+      break;
+    case ArrivalScope::kFleet: {
+      const auto begin = static_cast<std::uint32_t>(scope_devices_.size());
+      for (std::uint32_t s : wl.sites) {
+        scope_devices_.insert(scope_devices_.end(), site_devices_.begin() + site_device_begin_[s],
+                              site_devices_.begin() + site_device_begin_[s + 1]);
+      }
+      const auto size = static_cast<std::uint32_t>(scope_devices_.size()) - begin;
+      for (std::uint32_t part = 0; part < parts; ++part) {
+        add(wl.sites.front(), kFleetEntity, kNone, begin, size, part);
+      }
+      break;
+    }
+  }
 }
 
 std::uint32_t FleetModel::lp_count() const {
@@ -114,21 +170,26 @@ void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
 }
 
 std::uint32_t FleetModel::pick_device(Source& source) {
-  const std::uint32_t begin = site_device_begin_[source.site];
-  const std::uint32_t n = site_device_begin_[source.site + 1] - begin;
+  if (source.device != kNone) return source.device;  // scope device
+  const std::uint32_t* list = source.group_size > 0
+                                  ? scope_devices_.data() + source.group_begin
+                                  : site_devices_.data() + site_device_begin_[source.site];
+  const std::uint32_t n = source.group_size > 0 ? source.group_size
+                                                : site_device_begin_[source.site + 1] -
+                                                      site_device_begin_[source.site];
   switch (config_.workloads[source.workload].dispatch) {
     case Dispatch::kRandom:
-      return site_devices_[begin + source.dispatch.uniform_int(n)];
+      return list[source.dispatch.uniform_int(n)];
     case Dispatch::kRoundRobin: {
-      const std::uint32_t d = site_devices_[begin + source.round_robin];
+      const std::uint32_t d = list[source.round_robin];
       source.round_robin = source.round_robin + 1 == n ? 0 : source.round_robin + 1;
       return d;
     }
     case Dispatch::kLeastLoaded: {
       // Fewest requests per core: in[a] / cores[a] < in[b] / cores[b], compared exactly.
-      std::uint32_t best = site_devices_[begin];
+      std::uint32_t best = list[0];
       for (std::uint32_t k = 1; k < n; ++k) {
-        const std::uint32_t d = site_devices_[begin + k];
+        const std::uint32_t d = list[k];
         if (std::uint64_t{in_system_dev_[d]} * cores_[best] <
             std::uint64_t{in_system_dev_[best]} * cores_[d]) {
           best = d;
@@ -137,7 +198,7 @@ std::uint32_t FleetModel::pick_device(Source& source) {
       return best;
     }
   }
-  return site_devices_[begin];
+  return list[0];
 }
 
 void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
@@ -148,12 +209,12 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   Request& r = requests_[slot];
   r.arrival = now;
   r.workload = src.workload;
-  r.site = src.site;
   r.work_s = std::max(0.0, config_.workloads[src.workload].service_s.sample(src.work));
   r.recorded = now >= config_.warmup;
   r.next = kNone;
   ++arrivals_;
   const std::uint32_t device = pick_device(src);
+  r.site = config_.devices[device].site;  // the source's site, except for scope fleet
   ++in_system_dev_[device];
   ++in_system_;
   engine.schedule(event.target, device, now, kRequest, slot);

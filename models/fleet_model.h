@@ -1,9 +1,10 @@
 // The first real model: devices serving requests as multi-server FIFO queues (one server per
-// core), fed by one arrival stream per (workload, site) (Poisson, constant, diurnal or MMPP:
-// models/arrivals.h).
+// core), fed by arrival streams (Poisson, constant, diurnal, MMPP or traces: models/arrivals.h),
+// one per (workload, site), per (workload, device) or per workload (ArrivalScope), times the
+// process's parts (trace rows).
 //
-// Logical processes: one per device (LP id = device index), one per (workload, site) arrival
-// source, and one sampler. A request is three events: its arrival at the source, its hand-over to
+// Logical processes: one per device (LP id = device index), one per arrival source, and one
+// sampler. A request is three events: its arrival at the source, its hand-over to
 // the chosen device (same instant), and its departure from a core.
 #pragma once
 
@@ -80,9 +81,15 @@ class FleetModel final : public sim::Model {
     std::uint32_t next = 0;  // FIFO link while queued
     bool recorded = false;
   };
-  struct Source {  // one (workload, site) arrival stream
+  struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
     std::uint32_t workload;
-    std::uint32_t site;
+    std::uint32_t site;  // scope site and device; fleet: the first site
+    // Where its requests go (ArrivalScope): `device` when it is not kNone (scope device); else the
+    // `group_size` devices from scope_devices_[group_begin] when group_size > 0 (fleet); else
+    // the devices of `site`.
+    std::uint32_t device;
+    std::uint32_t group_begin;
+    std::uint32_t group_size;
     // Drawn per source, so the same seed offers the same requests (times and work) whatever the
     // dispatch policy or fleet does with them: common random numbers across policies.
     ArrivalStream arrivals;
@@ -97,6 +104,7 @@ class FleetModel final : public sim::Model {
   void on_sample(sim::Engine& engine);
   void begin_service(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
   std::uint32_t pick_device(Source& source);
+  void add_sources(std::uint32_t w, double& expected);
   void account_busy(std::uint32_t device, sim::Time now);
 
   FleetConfig config_;
@@ -104,6 +112,8 @@ class FleetModel final : public sim::Model {
   // Devices of each site, in device order (CSR).
   std::vector<std::uint32_t> site_device_begin_;
   std::vector<std::uint32_t> site_devices_;
+  // The devices of each fleet-scope workload's sites, one range per such workload.
+  std::vector<std::uint32_t> scope_devices_;
   // Device state, structure of arrays.
   std::vector<std::uint32_t> cores_;
   std::vector<double> speed_;
