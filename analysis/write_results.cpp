@@ -65,12 +65,14 @@ void write_sites(hid_t file, const models::FleetConfig& config) {
 }
 
 void write_workloads(hid_t file, const models::FleetConfig& config) {
-  std::vector<std::string> name, dispatch, service;
+  std::vector<std::string> name, dispatch, service, arrivals, scope;
   std::vector<double> rate, service_mean;
   std::vector<std::uint32_t> sites;
   for (const auto& w : config.workloads) {
     name.push_back(w.name);
     dispatch.push_back(models::dispatch_name(w.dispatch));
+    arrivals.push_back(models::arrival_process_name(w.arrivals.kind));
+    scope.push_back(models::arrival_scope_name(w.scope));
     rate.push_back(w.rate_per_s);
     service.push_back(w.service_s.kind_name());
     service_mean.push_back(w.service_s.mean());
@@ -83,6 +85,8 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   table.add("service_distribution", service);
   table.add("service_mean_s", service_mean);
   table.add("sites", sites);
+  table.add("arrivals", arrivals);
+  table.add("scope", scope);
   table.write(file, "workloads");
 }
 
