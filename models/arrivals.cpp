@@ -267,14 +267,15 @@ sim::Time ArrivalStream::next_azure(const ArrivalProcess& process) {
       if (!process.repeat || row_begin_ == end_) return sim::kTimeMax;
       entry_ = row_begin_;
       ++cycle_;
-      if (cycle_ > 100000) return sim::kTimeMax;  // 270 years: past any run
+      if (cycle_ > 100000) return sim::kTimeMax;  // 270 years: past any run (and the horizon)
     }
+    const auto minute = static_cast<std::int64_t>(cycle_ * kMinutesPerDay + counts.minute[entry_]) -
+                        static_cast<std::int64_t>(process.start_minute);
+    if (minute > horizon_ / sim::kMinute) return sim::kTimeMax;
     const std::uint64_t c = counts.count[entry_];
     const double whole = std::floor(process.scale);
     std::uint64_t n = static_cast<std::uint64_t>(whole) * c;
     n += binomial(c, process.scale - whole, modulation_);
-    const auto minute = static_cast<std::int64_t>(cycle_ * kMinutesPerDay + counts.minute[entry_]) -
-                        static_cast<std::int64_t>(process.start_minute);
     ++entry_;
     minute_start_ = minute * sim::kMinute;
     left_ = in_minute_ = n;

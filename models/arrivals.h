@@ -41,6 +41,10 @@ class ArrivalStream {
   // The time of the next arrival; `previous` is the last time it returned (0 before the first).
   // `process` must be the one given to the constructor. Non-decreasing; kTimeMax at most.
   sim::Time next(const ArrivalProcess& process, sim::Time previous);
+  // azure_trace: minutes that start after `horizon` (the end of the run) are not scaled or
+  // spread; the stream ends there. A repeated day of rare rows thinned hard would otherwise
+  // walk on for centuries of simulated time looking for its next request.
+  void set_horizon(sim::Time horizon) { horizon_ = horizon; }
 
  private:
   double next_profile(const ArrivalProcess& process);
@@ -69,6 +73,7 @@ class ArrivalStream {
   std::uint64_t left_ = 0;
   std::uint64_t in_minute_ = 0;
   double position_ = 0.0;
+  sim::Time horizon_ = sim::kTimeMax;
   sim::RandomStream arrivals_;
   sim::RandomStream modulation_;
 };

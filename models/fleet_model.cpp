@@ -103,6 +103,7 @@ void FleetModel::add_sources(std::uint32_t w, double& expected) {
     src.group_begin = group_begin;
     src.group_size = group_size;
     src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, entity, w, part);
+    src.arrivals.set_horizon(config_.duration);
     src.work = sim::RandomStream(config_.seed, entity, kWorkPurpose + w + part * kPartStride);
     src.dispatch =
         sim::RandomStream(config_.seed, entity, kDispatchPurpose + w + part * kPartStride);

@@ -124,10 +124,10 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
   bool has_site = false;
   std::vector<std::string> file_errors = read_invocation_trace(
       in, *file, has_site, [&](const InvocationRow& row) {
-        const std::string where = *file + ":" + std::to_string(row.line) + ": ";
+        auto where = [&] { return *file + ":" + std::to_string(row.line) + ": "; };
         if (row.workload != *name) {
           if (report_file && std::find(names.begin(), names.end(), row.workload) == names.end()) {
-            report(where + "unknown workload '" + std::string(row.workload) + "';" +
+            report(where() + "unknown workload '" + std::string(row.workload) + "';" +
                    did_you_mean(row.workload, names) + " workloads: " + list_names(names));
           }
           return;
@@ -141,7 +141,7 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
           if (k == sites.end() || *k != s->second) {
             std::vector<std::string> mine;
             for (std::uint32_t x : sites) mine.push_back(sites_[x].name);
-            report(where + "site '" + std::string(row.site) + "' is not a site of workload '" +
+            report(where() + "site '" + std::string(row.site) + "' is not a site of workload '" +
                    *name + "';" + did_you_mean(row.site, mine) + " its sites: " +
                    list_names(mine));
             return;

@@ -158,9 +158,9 @@ bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
   while (lines.next()) {
     const auto& f = lines.fields();
     const std::uint64_t row = data_row++;
-    const std::string where = file + ":" + std::to_string(lines.line()) + ": ";
+    auto where = [&] { return file + ":" + std::to_string(lines.line()) + ": "; };
     if (f.size() != kAzureKeys + kMinutes) {
-      error(where + "expected " + std::to_string(kAzureKeys + kMinutes) +
+      error(where() + "expected " + std::to_string(kAzureKeys + kMinutes) +
             " fields (HashOwner,HashApp,HashFunction,Trigger and 1440 per-minute counts), got " +
             std::to_string(f.size()));
       continue;
@@ -172,16 +172,16 @@ bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
       std::uint64_t c = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), c);
       if (!v.empty() && v.front() == '-') {
-        error(where + "minute " + std::to_string(m + 1) + ": negative count '" + std::string(v) +
+        error(where() + "minute " + std::to_string(m + 1) + ": negative count '" + std::string(v) +
               "'; counts are invocations, 0 or more");
         ok = false;
       } else if (ec == std::errc::result_out_of_range ||
                  (ec == std::errc() && c > std::numeric_limits<std::uint32_t>::max())) {
-        error(where + "minute " + std::to_string(m + 1) + ": count " + std::string(v) +
+        error(where() + "minute " + std::to_string(m + 1) + ": count " + std::string(v) +
               " is too large (at most 4294967295)");
         ok = false;
       } else if (ec != std::errc() || end != v.data() + v.size()) {
-        error(where + "minute " + std::to_string(m + 1) + ": expected a whole number of "
+        error(where() + "minute " + std::to_string(m + 1) + ": expected a whole number of "
                                                            "invocations, got '" +
               std::string(v) + "'");
         ok = false;

@@ -137,24 +137,24 @@ std::vector<std::string> read_invocation_trace(std::istream& in, const std::stri
   std::string error;
   while (lines.next()) {
     const auto& f = lines.fields();
-    const std::string where = file + ":" + std::to_string(lines.line()) + ": ";
+    auto where = [&] { return file + ":" + std::to_string(lines.line()) + ": "; };
     if (f.size() != width) {
-      errors.push_back(where + "expected " + std::to_string(width) + " fields (" +
+      errors.push_back(where() + "expected " + std::to_string(width) + " fields (" +
                        (has_site ? "time,workload,site" : "time,workload") + "), got " +
                        std::to_string(f.size()));
       continue;
     }
     const auto t = parse_trace_time(f[0], error);
     if (!t) {
-      errors.push_back(where + error);
+      errors.push_back(where() + error);
       continue;
     }
     if (f[1].empty() || (has_site && f[2].empty())) {
-      errors.push_back(where + (f[1].empty() ? "empty workload" : "empty site"));
+      errors.push_back(where() + (f[1].empty() ? "empty workload" : "empty site"));
       continue;
     }
     if (*t < last) {
-      errors.push_back(where + "time " + std::string(f[0]) +
+      errors.push_back(where() + "time " + std::string(f[0]) +
                        " is before the row above; rows must be sorted by time");
       continue;
     }

@@ -144,6 +144,32 @@ TEST(AzureTraceArrivals, AnEmptyRowNeverArrivesEvenWhenRepeated) {
   EXPECT_EQ(s.next(p, 0), sim::kTimeMax);
 }
 
+TEST(AzureTraceArrivals, AStreamThinnedToAlmostNothingEndsAtItsHorizon) {
+  // One invocation a day kept with probability 1e-6: without a horizon the stream would walk
+  // about 10^5 repeated days to find its first request (and give up at the cycle limit). With
+  // the horizon at 2 h it ends after the minutes up to 2 h: nothing arrives in the run, and no
+  // minute after the horizon is looked at.
+  std::vector<std::uint32_t> day(1440, 0);
+  day[30] = 1;
+  ArrivalProcess p = azure(counts_of({day}));
+  p.scale = 1e-6;
+  ArrivalStream s(p, 1.0, 1, 0, 0, 0);
+  s.set_horizon(2 * sim::kHour);
+  EXPECT_EQ(s.next(p, 0), sim::kTimeMax);
+  // The horizon cuts only what lies after it: an unthinned day up to 2 h is complete.
+  const auto full = day_shape(1);
+  ArrivalProcess q = azure(counts_of({full}));
+  ArrivalStream t(q, 1.0, 1, 0, 0, 0);
+  t.set_horizon(2 * sim::kHour);
+  std::uint64_t n = 0, expected = 0;
+  for (sim::Time x = t.next(q, 0); x != sim::kTimeMax; x = t.next(q, x)) {
+    ASSERT_LT(x, 2 * sim::kHour + sim::kMinute);
+    ++n;
+  }
+  for (std::size_t m = 0; m <= 120; ++m) expected += full[m];
+  EXPECT_EQ(n, expected);
+}
+
 TEST(InvocationTraceArrivals, EachPartReplaysItsTimesExactlyThenStops) {
   auto times = std::make_shared<InvocationTimes>();
   times->time = {500'000'000, 1'000'000'000, 1'000'000'000, 7'000'000'000, 2'000'000'000};
