@@ -32,6 +32,8 @@ bool CsvLines::next() {
   while (std::getline(in_, buffer_)) {
     ++line_;
     text_ = trim(buffer_);
+    // A UTF-8 byte-order mark, as spreadsheet programs write, is not part of the first field.
+    if (line_ == 1 && text_.starts_with("\xEF\xBB\xBF")) text_ = trim(text_.substr(3));
     if (text_.empty() || text_.front() == '#') continue;
     fields_.clear();
     for (std::size_t start = 0;;) {

@@ -22,8 +22,9 @@
 namespace edgetwin::scenarios::detail {
 
 // The lines of a CSV stream, one at a time, without loading the stream: each line trimmed of
-// spaces, tabs and a trailing '\r'; blank lines and lines starting with '#' skipped; fields split
-// on commas and trimmed. Buffers are reused, so reading allocates only when a line is longer than
+// spaces, tabs and a trailing '\r' (and the first of a UTF-8 byte-order mark); blank lines and
+// lines starting with '#' skipped; fields split on commas and trimmed (no quoting: no field of
+// these formats holds a comma). Buffers are reused, so reading allocates only when a line is longer than
 // any before it.
 class CsvLines {
  public:

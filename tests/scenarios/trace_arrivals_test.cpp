@@ -46,6 +46,7 @@ class TraceScenario : public ::testing::Test {
             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::create_directories(dir_ / "traces");
     std::ofstream out(dir_ / "traces" / "azure.csv");
+    out << "\xEF\xBB\xBF";  // a byte-order mark, as spreadsheet programs write
     out << "HashOwner,HashApp,HashFunction,Trigger";
     for (int m = 1; m <= 1440; ++m) out << ',' << m;
     out << "\r\n";  // the published files may have Windows line ends
