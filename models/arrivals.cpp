@@ -13,7 +13,6 @@ constexpr std::uint32_t kArrivalPurpose = sim::purpose_id("arrivals");
 constexpr std::uint32_t kModulationPurpose = sim::purpose_id("arrival-modulation");
 constexpr double kHourS = 3600.0;
 constexpr double kDayS = 24.0 * kHourS;
-constexpr std::uint32_t kMinutesPerDay = 1440;
 // Parts (trace rows) get their own random streams: purpose + offset + part * kPartStride, distinct
 // while offsets (workload indices) stay below the stride.
 constexpr std::uint32_t kPartStride = 0x10000;
@@ -152,7 +151,7 @@ ArrivalStream::ArrivalStream(const ArrivalProcess& process, double rate_per_s, s
       const MinuteCounts* counts = process.minute_counts.get();
       if (!counts || part >= counts->rows()) invalid("no such trace row");
       if (!(process.scale > 0.0)) invalid("scale must be positive");
-      if (process.start_minute >= kMinutesPerDay) invalid("start must be within the day");
+      if (process.start_minute >= counts->minutes) invalid("start must be within the trace");
       row_begin_ = counts->row_begin[part];
       end_ = counts->row_begin[part + 1];
       // The first minute replayed is start_minute.
@@ -257,9 +256,10 @@ double ArrivalStream::next_mmpp(const ArrivalProcess& process) {
   }
 }
 
-// The minutes of the row in order; each minute's count is scaled once, on entering it, then its
-// requests are placed one at a time. Positions are whole nanoseconds inside the minute, so every
-// request of trace minute m lands in simulated minute m - start (exact per-minute counts).
+// The minutes of the row in order, the whole trace period again and again with `repeat`; each
+// minute's count is scaled once, on entering it, then its requests are placed one at a time.
+// Positions are whole nanoseconds inside the minute, so every request of trace minute m lands in
+// simulated minute m - start (exact per-minute counts).
 sim::Time ArrivalStream::next_azure(const ArrivalProcess& process) {
   const MinuteCounts& counts = *process.minute_counts;
   while (left_ == 0) {
@@ -267,9 +267,9 @@ sim::Time ArrivalStream::next_azure(const ArrivalProcess& process) {
       if (!process.repeat || row_begin_ == end_) return sim::kTimeMax;
       entry_ = row_begin_;
       ++cycle_;
-      if (cycle_ > 100000) return sim::kTimeMax;  // 270 years: past any run (and the horizon)
+      if (cycle_ > 100000) return sim::kTimeMax;  // 270+ years: past any run and the horizon
     }
-    const auto minute = static_cast<std::int64_t>(cycle_ * kMinutesPerDay + counts.minute[entry_]) -
+    const auto minute = static_cast<std::int64_t>(cycle_ * counts.minutes + counts.minute[entry_]) -
                         static_cast<std::int64_t>(process.start_minute);
     if (minute > horizon_ / sim::kMinute) return sim::kTimeMax;
     const std::uint64_t c = counts.count[entry_];

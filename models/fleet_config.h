@@ -35,13 +35,14 @@ enum class Dispatch {
 };
 const char* dispatch_name(Dispatch d);
 
-// Per-minute invocation counts of the rows selected from an Azure Functions 2019 trace file
-// (invocations_per_function_md.anon.dXX.csv: one row per function, 1440 minutes of one day), kept
-// sparse and shared by every stream that replays them: the minutes of row r with a count > 0 are
-// entries [row_begin[r], row_begin[r + 1]), in increasing minute order.
+// Per-minute invocation counts of the rows selected from an Azure Functions 2019 trace (files
+// invocations_per_function_md.anon.dXX.csv: one row per function, 1440 minutes of one day; one
+// or more consecutive days), kept sparse and shared by every stream that replays them: the minutes
+// of row r with a count > 0 are entries [row_begin[r], row_begin[r + 1]), in increasing order.
 struct MinuteCounts {
+  std::uint32_t minutes = 1440;  // the replayed period: 1440 per day, at most 45 days
   std::vector<std::uint32_t> row_begin = {0};
-  std::vector<std::uint16_t> minute;  // 0..1439
+  std::vector<std::uint16_t> minute;  // 0..minutes - 1
   std::vector<std::uint32_t> count;   // > 0
   std::vector<std::uint32_t> file_row;  // the data row (0-based, header not counted) of each row
   std::uint64_t total = 0;              // invocations over all rows
@@ -96,14 +97,14 @@ struct ArrivalProcess {
   // distribution pi_i = mean_sojourn_i / sum_j mean_sojourn_j.
   std::vector<MmppState> states;
   // kAzureTrace: one stream per row (parts()). Trace minute m is replayed over simulated minute
-  // m - start_minute (+ 1440 per repetition when `repeat`). A minute's count c becomes
+  // m - start_minute (+ minute_counts->minutes per repetition when `repeat`). A minute's count c becomes
   // floor(scale) * c + Binomial(c, scale - floor(scale)) requests (each invocation kept with
   // the fractional part's probability), placed uniformly at random in the minute (sorted
   // uniforms), or evenly: the i-th of n at (i + 1/2) / n of the minute.
   std::shared_ptr<const MinuteCounts> minute_counts;
   double scale = 1.0;  // > 0
   bool even_spread = false;
-  std::uint32_t start_minute = 0;  // < 1440
+  std::uint32_t start_minute = 0;  // < minute_counts->minutes
   bool repeat = true;
   // kTrace: the workload's request times; one stream per part.
   std::shared_ptr<const InvocationTimes> times;

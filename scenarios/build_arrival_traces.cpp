@@ -27,11 +27,24 @@ void Builder::check_azure_trace(std::size_t i, Json& a, const std::string& at) {
     diag_.add(at + "/trigger", "trigger filters all rows or the top rows; rows and functions "
                                "name the rows themselves: leave trigger out");
   }
+  // The files, one per day: `file`, then `more_days`.
+  std::vector<std::string> files;
+  if (file) files.push_back(*file);
+  bool days_ok = file != nullptr;
+  if (const auto more = a.find("more_days"); more != a.end() && more->is_array()) {
+    for (const Json& d : *more) {
+      days_ok = days_ok && d.is_string();  // else reported
+      if (d.is_string()) files.push_back(d.get<std::string>());
+    }
+  }
+  const std::size_t days = std::max<std::size_t>(files.size(), 1);
   if (const auto start = duration_of(a["start"])) {
-    if (*start % sim::kMinute != 0 || *start >= sim::kDay) {
+    if (*start % sim::kMinute != 0 || *start >= static_cast<sim::Time>(days) * sim::kDay) {
       diag_.add(at + "/start", "start (" + a["start"].get<std::string>() +
-                                   ") must be a whole number of minutes less than 24h: the "
-                                   "trace counts invocations per minute of one day");
+                                   ") must be a whole number of minutes less than " +
+                                   std::to_string(24 * days) +
+                                   "h: the trace counts invocations per minute of " +
+                                   (days == 1 ? "one day" : std::to_string(days) + " days"));
     } else {
       out.start_minute = static_cast<std::uint32_t>(*start / sim::kMinute);
     }
@@ -39,7 +52,7 @@ void Builder::check_azure_trace(std::size_t i, Json& a, const std::string& at) {
   if (const auto scale = number_of(a, "scale")) out.scale = *scale;
   out.even_spread = a["spread"] == "even";
   out.repeat = !a["repeat"].is_boolean() || a["repeat"].get<bool>();
-  if (!file || selectors > 1) return;
+  if (!days_ok || selectors > 1) return;
 
   AzureSelection sel;
   if (a.contains("rows")) {
@@ -63,35 +76,40 @@ void Builder::check_azure_trace(std::size_t i, Json& a, const std::string& at) {
   }
   if (const std::string* trigger = string_of(a, "trigger")) sel.trigger = *trigger;
 
-  const std::filesystem::path full = base_dir_ / *file;
-  const std::string key = full.string() + "\n" + std::to_string(static_cast<int>(sel.by)) + "\n" +
-                          (a.contains("rows") ? a["rows"].dump() : "") +
-                          (a.contains("top") ? a["top"].dump() : "") +
-                          (a.contains("functions") ? a["functions"].dump() : "") + "\n" +
-                          sel.trigger;
+  std::vector<std::filesystem::path> paths;
+  std::string key;
+  for (const std::string& f : files) {
+    paths.push_back(base_dir_ / f);
+    key += paths.back().string() + "\n";
+  }
+  key += std::to_string(static_cast<int>(sel.by)) + "\n" +
+         (a.contains("rows") ? a["rows"].dump() : "") + (a.contains("top") ? a["top"].dump() : "") +
+         (a.contains("functions") ? a["functions"].dump() : "") + "\n" + sel.trigger;
   std::shared_ptr<const models::MinuteCounts> counts;
   if (auto it = azure_traces_.find(key); it != azure_traces_.end()) {
     counts = it->second;
   } else {
-    std::ifstream probe;
-    if (const char* problem = open_text_file(full, probe)) {
-      diag_.add(at + "/file", "cannot read trace file '" + full.string() + "': " + problem);
-      return;
+    bool readable = true;
+    for (std::size_t d = 0; d < paths.size(); ++d) {
+      std::ifstream probe;
+      if (const char* problem = open_text_file(paths[d], probe)) {
+        diag_.add(at + (d == 0 ? "/file" : "/more_days/" + std::to_string(d - 1)),
+                  "cannot read trace file '" + paths[d].string() + "': " + problem);
+        readable = false;
+      }
     }
-    probe.close();
-    AzureTrace trace = read_azure_trace(full, *file, sel);
-    for (const std::string& e : trace.errors) diag_.add(at + "/file", e);
-    for (const auto& [where, message] : trace.selection_errors) {
-      diag_.add(at + "/" + where, message);
-    }
+    if (!readable) return;
+    AzureTrace trace = read_azure_trace(paths, files, sel);
+    for (const auto& [where, message] : trace.errors) diag_.add(at + "/" + where, message);
     if (!trace.counts) return;
     counts = std::move(trace.counts);
     azure_traces_.emplace(key, counts);
   }
   out.minute_counts = counts;
-  // The mean rate of one stream (one row), over the day.
+  // The mean rate of one stream (one row), over the trace's days.
   workload_rate_[i] = static_cast<double>(counts->total) * out.scale /
-                      static_cast<double>(counts->rows()) / 86400.0;
+                      static_cast<double>(counts->rows()) /
+                      (60.0 * static_cast<double>(counts->minutes));
 }
 
 void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::string& at) {

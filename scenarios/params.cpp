@@ -105,6 +105,8 @@ const Field kHourlyRateItem{.key = "hourly_per_s", .kind = Kind::kNumber,
 const Field kTraceRowItem{.key = "rows", .kind = Kind::kInteger,
                           .help = "a data row index, from 0 (the header is not counted)",
                           .min = 0, .max = 4294967295.0};
+const Field kTraceDayItem{.key = "more_days", .kind = Kind::kString,
+                          .help = "a trace file of one day, relative to the scenario file"};
 const Field kTraceFunctionItem{.key = "functions", .kind = Kind::kString,
                                .help = "a HashFunction value"};
 
@@ -135,6 +137,13 @@ const ObjectSpec& arrivals_spec() {
                    "header time,workload or time,workload,site, one request per row, times "
                    "sorted (a duration such as \"1m30s\" or plain seconds)",
            .only_for = {"azure_trace", "trace"}},
+          {.key = "more_days", .kind = Kind::kValueList,
+           .help = "azure_trace: files of the following days (e.g. d02, d03), replayed after "
+                   "`file` in order; the rows selected in `file` are found in each by "
+                   "HashOwner, HashApp and HashFunction (a function missing on a day is silent "
+                   "that day)",
+           .default_json = "[]", .min_items = 0, .max_items = 44, .item = &kTraceDayItem,
+           .only_for = {"azure_trace"}},
           {.key = "rows", .kind = Kind::kValueList,
            .help = "azure_trace: replay only these data rows (0-based; instead of top and "
                    "functions); without rows, top or functions every row is replayed",
@@ -161,12 +170,13 @@ const ObjectSpec& arrivals_spec() {
            .default_json = "\"uniform\"", .choices = {"uniform", "even"},
            .only_for = {"azure_trace"}},
           {.key = "start", .kind = Kind::kDuration,
-           .help = "azure_trace: the time of day in the trace replayed at the start of the run; "
-                   "whole minutes, less than 24h",
+           .help = "azure_trace: the time in the trace (from midnight of its first day) "
+                   "replayed at the start of the run; whole minutes, less than 24h per day "
+                   "replayed",
            .default_json = "\"0s\"", .unit = "s", .min = 0, .only_for = {"azure_trace"}},
           {.key = "repeat", .kind = Kind::kBool,
-           .help = "azure_trace: after minute 1440 the day starts again (true) or no request "
-                   "arrives any more (false)",
+           .help = "azure_trace: after the last minute of the last day the trace starts "
+                   "again (true) or no request arrives any more (false)",
            .default_json = "true", .only_for = {"azure_trace"}},
           {.key = "rate_per_s", .kind = Kind::kNumber,
            .help = "poisson, constant: the rate; diurnal: the mean rate of the sinusoid. "

@@ -117,20 +117,24 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
 
 namespace {
 
-// One pass over an Azure trace: checks every line; calls keep(data_row, fields) for each valid
-// data row and asks it whether to store the row's counts in `out`. Returns false when the header
-// is wrong (nothing else is read then).
-template <typename Keep>
-bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
-                models::MinuteCounts* out, std::vector<std::uint64_t>* totals, Keep&& keep) {
+using AzureErrors = std::vector<std::pair<std::string, std::string>>;
+
+// One pass over an Azure trace: checks every line, and calls on_row(data_row, fields, counts,
+// total) for each valid data row. Errors (at most kShown, then a note) go to `errors` under `key`.
+// Returns false when the header is wrong (nothing else is read then).
+template <typename OnRow>
+bool azure_pass(std::istream& in, const std::string& file, const std::string& key,
+                AzureErrors& errors, OnRow&& on_row) {
   constexpr std::size_t kShown = 10;
+  std::size_t shown = 0;
   auto error = [&](std::string message) {
-    if (result.errors.size() < kShown) {
-      result.errors.push_back(std::move(message));
-    } else if (result.errors.size() == kShown) {
-      result.errors.push_back(file + ": ... and more errors (the first " +
-                              std::to_string(kShown) + " are shown)");
+    if (shown < kShown) {
+      errors.emplace_back(key, std::move(message));
+    } else if (shown == kShown) {
+      errors.emplace_back(key, file + ": ... and more errors (the first " +
+                                   std::to_string(kShown) + " are shown)");
     }
+    ++shown;
   };
   CsvLines lines(in);
   if (!lines.next()) {
@@ -145,12 +149,12 @@ bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
       ok = h[kAzureKeys + m] == std::to_string(m + 1);
     }
     if (!ok) {
-      std::string shown(lines.text().substr(0, 80));
-      if (lines.text().size() > 80) shown += "...";
+      std::string text(lines.text().substr(0, 80));
+      if (lines.text().size() > 80) text += "...";
       error(file + ":" + std::to_string(lines.line()) +
             ": expected the Azure Functions 2019 header "
             "'HashOwner,HashApp,HashFunction,Trigger,1,2,...,1440' (" +
-            std::to_string(kAzureKeys + kMinutes) + " fields), got '" + shown + "' (" +
+            std::to_string(kAzureKeys + kMinutes) + " fields), got '" + text + "' (" +
             std::to_string(h.size()) + " fields)");
       return false;
     }
@@ -174,8 +178,8 @@ bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
       std::uint64_t c = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), c);
       if (!v.empty() && v.front() == '-') {
-        error(where() + "minute " + std::to_string(m + 1) + ": negative count '" + std::string(v) +
-              "'; counts are invocations, 0 or more");
+        error(where() + "minute " + std::to_string(m + 1) + ": negative count '" +
+              std::string(v) + "'; counts are invocations, 0 or more");
         ok = false;
       } else if (ec == std::errc::result_out_of_range ||
                  (ec == std::errc() && c > std::numeric_limits<std::uint32_t>::max())) {
@@ -183,93 +187,108 @@ bool azure_pass(std::istream& in, const std::string& file, AzureTrace& result,
               " is too large (at most 4294967295)");
         ok = false;
       } else if (ec != std::errc() || end != v.data() + v.size()) {
-        error(where() + "minute " + std::to_string(m + 1) + ": expected a whole number of "
-                                                           "invocations, got '" +
-              std::string(v) + "'");
+        error(where() + "minute " + std::to_string(m + 1) +
+              ": expected a whole number of invocations, got '" + std::string(v) + "'");
         ok = false;
       }
       counts[m] = static_cast<std::uint32_t>(c);
       total += c;
     }
-    if (!ok) continue;
-    if (totals) totals->push_back(total);
-    if (out && keep(row, f)) {
-      for (std::size_t m = 0; m < kMinutes; ++m) {
-        if (counts[m] == 0) continue;
-        out->minute.push_back(static_cast<std::uint16_t>(m));
-        out->count.push_back(counts[m]);
-      }
-      out->row_begin.push_back(static_cast<std::uint32_t>(out->minute.size()));
-      out->file_row.push_back(static_cast<std::uint32_t>(row));
-      out->total += total;
-    }
+    if (ok) on_row(row, f, counts, total);
   }
   return true;
 }
 
+// Appends the non-zero minutes of `counts` (day `day`) as the next row's entries.
+void append_row(models::MinuteCounts& out, const std::vector<std::uint32_t>& counts) {
+  for (std::size_t m = 0; m < kMinutes; ++m) {
+    if (counts[m] == 0) continue;
+    out.minute.push_back(static_cast<std::uint16_t>(m));
+    out.count.push_back(counts[m]);
+  }
+  out.row_begin.push_back(static_cast<std::uint32_t>(out.minute.size()));
+}
+
+// The key that matches a function's rows across days.
+std::string function_key(const std::vector<std::string_view>& f) {
+  std::string key(f[0]);
+  key.append(1, '\n').append(f[1]).append(1, '\n').append(f[2]);
+  return key;
+}
+
 }  // namespace
 
-AzureTrace read_azure_trace(const std::filesystem::path& path, const std::string& file,
+AzureTrace read_azure_trace(const std::vector<std::filesystem::path>& paths,
+                            const std::vector<std::string>& files,
                             const AzureSelection& sel) {
   using By = AzureSelection::By;
   AzureTrace result;
   auto counts = std::make_shared<models::MinuteCounts>();
-  std::ifstream in(path, std::ios::binary);
+  counts->minutes = static_cast<std::uint32_t>(kMinutes * paths.size());
+  const std::string& file = files.front();
+  std::ifstream in(paths.front(), std::ios::binary);
   if (!in) {
-    result.errors.push_back(file + ": not readable");
+    result.errors.emplace_back("file", file + ": not readable");
     return result;
   }
   // The rows asked for by index or by HashFunction, and whether each was found.
   std::unordered_map<std::uint64_t, std::size_t> wanted_rows;
   for (std::size_t k = 0; k < sel.rows.size(); ++k) {
     if (auto [it, fresh] = wanted_rows.emplace(sel.rows[k], k); !fresh) {
-      result.selection_errors.emplace_back(
-          "rows/" + std::to_string(k),
-          "row " + std::to_string(sel.rows[k]) + " is listed twice (also rows/" +
-              std::to_string(it->second) + ")");
+      result.errors.emplace_back("rows/" + std::to_string(k),
+                                 "row " + std::to_string(sel.rows[k]) +
+                                     " is listed twice (also rows/" + std::to_string(it->second) +
+                                     ")");
     }
   }
-  std::unordered_map<std::string_view, std::size_t> wanted_functions;
+  std::unordered_map<std::string, std::size_t> wanted_functions;
   for (std::size_t k = 0; k < sel.functions.size(); ++k) {
     if (auto [it, fresh] = wanted_functions.emplace(sel.functions[k], k); !fresh) {
-      result.selection_errors.emplace_back(
-          "functions/" + std::to_string(k),
-          "HashFunction '" + sel.functions[k] + "' is listed twice (also functions/" +
-              std::to_string(it->second) + ")");
+      result.errors.emplace_back("functions/" + std::to_string(k),
+                                 "HashFunction '" + sel.functions[k] +
+                                     "' is listed twice (also functions/" +
+                                     std::to_string(it->second) + ")");
     }
   }
   std::vector<bool> found_functions(sel.functions.size(), false);
   std::uint64_t data_rows = 0;
+  // Later days find the selected functions by key; the index is the selected row.
+  std::unordered_map<std::string, std::uint32_t> selected_keys;
+  auto keep = [&](std::uint64_t row, const std::vector<std::string_view>& f,
+                  const std::vector<std::uint32_t>& c, std::uint64_t total) {
+    if (paths.size() > 1) selected_keys.emplace(function_key(f), counts->rows());
+    append_row(*counts, c);
+    counts->file_row.push_back(static_cast<std::uint32_t>(row));
+    counts->total += total;
+  };
+  // Day 1, pass 1: every line checked; the rows kept unless the selection is `top`. For `top`,
+  // the totals of the rows (of the trigger) decide, then pass 2 keeps them.
   std::vector<std::uint64_t> totals;
-  auto keep_first = [&](std::uint64_t row, const std::vector<std::string_view>& f) {
-    data_rows = row + 1;
-    switch (sel.by) {
-      case By::kAll: return sel.trigger.empty() || f[3] == sel.trigger;
-      case By::kRows: return wanted_rows.contains(row);
-      case By::kFunctions:
-        if (auto it = wanted_functions.find(f[2]); it != wanted_functions.end()) {
-          found_functions[it->second] = true;
-          return true;
-        }
-        return false;
-      case By::kTop: return false;
-    }
-    return false;
-  };
-  // Pass 1: every line checked; the rows kept unless the selection is `top`. For `top`, the
-  // totals of the rows (of the trigger) decide, then pass 2 keeps them.
   std::vector<std::uint8_t> trigger_ok;
-  auto keep_top_pass1 = [&](std::uint64_t row, const std::vector<std::string_view>& f) {
-    data_rows = row + 1;
-    trigger_ok.push_back(sel.trigger.empty() || f[3] == sel.trigger);
-    return false;
-  };
   const bool top = sel.by == By::kTop;
-  if (!(top ? azure_pass(in, file, result, counts.get(), &totals, keep_top_pass1)
-            : azure_pass(in, file, result, counts.get(), nullptr, keep_first))) {
-    return result;
-  }
-  if (!result.errors.empty()) return result;
+  const bool header_ok = azure_pass(
+      in, file, "file", result.errors,
+      [&](std::uint64_t row, const std::vector<std::string_view>& f,
+          const std::vector<std::uint32_t>& c, std::uint64_t total) {
+        data_rows = row + 1;
+        bool wanted = false;
+        switch (sel.by) {
+          case By::kAll: wanted = sel.trigger.empty() || f[3] == sel.trigger; break;
+          case By::kRows: wanted = wanted_rows.contains(row); break;
+          case By::kFunctions:
+            if (auto it = wanted_functions.find(std::string(f[2])); it != wanted_functions.end()) {
+              found_functions[it->second] = true;
+              wanted = true;
+            }
+            break;
+          case By::kTop:
+            totals.push_back(total);
+            trigger_ok.push_back(sel.trigger.empty() || f[3] == sel.trigger);
+            break;
+        }
+        if (wanted) keep(row, f, c, total);
+      });
+  if (!header_ok || !result.errors.empty()) return result;
   if (top) {
     // The `top` rows by total, ties to the earlier row; then replayed in file order.
     std::vector<std::uint32_t> order;
@@ -277,10 +296,10 @@ AzureTrace read_azure_trace(const std::filesystem::path& path, const std::string
       if (trigger_ok[r]) order.push_back(r);
     }
     if (sel.top > order.size()) {
-      result.selection_errors.emplace_back(
-          "top", "top " + std::to_string(sel.top) + " asks for more rows than " + file +
-                     " has" + (sel.trigger.empty() ? "" : " with trigger '" + sel.trigger + "'") +
-                     " (" + std::to_string(order.size()) + ")");
+      result.errors.emplace_back(
+          "top", "top " + std::to_string(sel.top) + " asks for more rows than " + file + " has" +
+                     (sel.trigger.empty() ? "" : " with trigger '" + sel.trigger + "'") + " (" +
+                     std::to_string(order.size()) + ")");
       return result;
     }
     std::stable_sort(order.begin(), order.end(),
@@ -289,31 +308,93 @@ AzureTrace read_azure_trace(const std::filesystem::path& path, const std::string
     std::unordered_set<std::uint64_t> chosen(order.begin(), order.end());
     in.clear();
     in.seekg(0);
-    azure_pass(in, file, result, counts.get(), nullptr,
-               [&](std::uint64_t row, const std::vector<std::string_view>&) {
-                 return chosen.contains(row);
+    azure_pass(in, file, "file", result.errors,
+               [&](std::uint64_t row, const std::vector<std::string_view>& f,
+                   const std::vector<std::uint32_t>& c, std::uint64_t total) {
+                 if (chosen.contains(row)) keep(row, f, c, total);
                });
   }
   for (std::size_t k = 0; k < sel.rows.size(); ++k) {
     if (sel.rows[k] >= data_rows) {
-      result.selection_errors.emplace_back(
-          "rows/" + std::to_string(k), "row " + std::to_string(sel.rows[k]) + " is not in " +
-                                           file + ", which has " + std::to_string(data_rows) +
-                                           " data rows (numbered from 0)");
+      result.errors.emplace_back("rows/" + std::to_string(k),
+                                 "row " + std::to_string(sel.rows[k]) + " is not in " + file +
+                                     ", which has " + std::to_string(data_rows) +
+                                     " data rows (numbered from 0)");
     }
   }
   for (std::size_t k = 0; k < sel.functions.size(); ++k) {
     if (!found_functions[k]) {
-      result.selection_errors.emplace_back(
-          "functions/" + std::to_string(k),
-          "no row of " + file + " has HashFunction '" + sel.functions[k] + "'");
+      result.errors.emplace_back("functions/" + std::to_string(k),
+                                 "no row of " + file + " has HashFunction '" + sel.functions[k] +
+                                     "'");
     }
   }
-  if (result.selection_errors.empty() && counts->total == 0) {
-    result.errors.push_back(file + ": the selected rows (" + std::to_string(counts->rows()) +
-                            ") hold no invocation, so no request would arrive");
+  if (!result.errors.empty()) return result;
+
+  // Later days: each selected function's rows (by HashOwner, HashApp, HashFunction; summed if it
+  // has several), shifted by 1440 minutes a day; a function absent on a day is silent that day.
+  struct Entry {
+    std::uint32_t row;
+    std::uint16_t minute;
+    std::uint32_t count;
+  };
+  std::vector<Entry> later;
+  for (std::size_t d = 1; d < paths.size(); ++d) {
+    const std::string key = "more_days/" + std::to_string(d - 1);
+    std::ifstream day(paths[d], std::ios::binary);
+    if (!day) {
+      result.errors.emplace_back(key, files[d] + ": not readable");
+      continue;
+    }
+    azure_pass(day, files[d], key, result.errors,
+               [&](std::uint64_t, const std::vector<std::string_view>& f,
+                   const std::vector<std::uint32_t>& c, std::uint64_t total) {
+                 const auto it = selected_keys.find(function_key(f));
+                 if (it == selected_keys.end()) return;
+                 for (std::size_t m = 0; m < kMinutes; ++m) {
+                   if (c[m] == 0) continue;
+                   later.push_back({it->second, static_cast<std::uint16_t>(d * kMinutes + m), c[m]});
+                 }
+                 counts->total += total;
+               });
   }
-  if (result.errors.empty() && result.selection_errors.empty()) result.counts = std::move(counts);
+  if (!result.errors.empty()) return result;
+  if (!later.empty()) {
+    // Each row: its first-day entries, then its later entries in minute order (equal minutes of
+    // repeated rows summed).
+    std::stable_sort(later.begin(), later.end(), [](const Entry& a, const Entry& b) {
+      return a.row != b.row ? a.row < b.row : a.minute < b.minute;
+    });
+    models::MinuteCounts merged;
+    merged.minutes = counts->minutes;
+    merged.file_row = counts->file_row;
+    merged.total = counts->total;
+    std::size_t e = 0;
+    for (std::uint32_t r = 0; r < counts->rows(); ++r) {
+      for (std::uint32_t k = counts->row_begin[r]; k < counts->row_begin[r + 1]; ++k) {
+        merged.minute.push_back(counts->minute[k]);
+        merged.count.push_back(counts->count[k]);
+      }
+      for (; e < later.size() && later[e].row == r; ++e) {
+        if (merged.minute.size() > merged.row_begin.back() &&
+            merged.minute.back() == later[e].minute) {
+          merged.count.back() += later[e].count;  // a function listed twice on that day
+        } else {
+          merged.minute.push_back(later[e].minute);
+          merged.count.push_back(later[e].count);
+        }
+      }
+      merged.row_begin.push_back(static_cast<std::uint32_t>(merged.minute.size()));
+    }
+    *counts = std::move(merged);
+  }
+  if (counts->total == 0) {
+    result.errors.emplace_back("file", file + ": the selected rows (" +
+                                           std::to_string(counts->rows()) +
+                                           ") hold no invocation, so no request would arrive");
+    return result;
+  }
+  result.counts = std::move(counts);
   return result;
 }
 

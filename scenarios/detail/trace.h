@@ -101,15 +101,19 @@ struct AzureSelection {
 
 struct AzureTrace {
   std::shared_ptr<models::MinuteCounts> counts;  // null when there were errors
-  std::vector<std::string> errors;  // "FILE:LINE: ..." about the file
-  // Errors about the selection: (the key, relative to the arrivals object: "rows/2"; message).
-  std::vector<std::pair<std::string, std::string>> selection_errors;
+  // (the key the error is about, relative to the arrivals object: "file", "more_days/0",
+  // "rows/2", "top"; "FILE:LINE: what is wrong" or another message).
+  std::vector<std::pair<std::string, std::string>> errors;
 };
 
-// Reads the Azure Functions 2019 per-minute invocation counts at `path` (named `file` in
-// messages), streaming it: one pass (two for `top`: totals, then the chosen rows), keeping only
-// the selected rows' non-zero minutes. Counts must be whole numbers in [0, 2^32).
-AzureTrace read_azure_trace(const std::filesystem::path& path, const std::string& file,
+// Reads the Azure Functions 2019 per-minute invocation counts of consecutive days, one file per
+// day (`paths`, named `files` in messages), streaming each: the selection picks rows of the first
+// file (one pass; two for `top`: totals, then the chosen rows); later files add the same
+// functions' counts (matched by HashOwner, HashApp and HashFunction) 1440 minutes later each.
+// Only non-zero minutes are kept. Counts must be whole numbers in [0, 2^32).
+// REQUIRES: 1 <= paths.size() <= 45 (minutes fit 16 bits), files.size() == paths.size().
+AzureTrace read_azure_trace(const std::vector<std::filesystem::path>& paths,
+                            const std::vector<std::string>& files,
                             const AzureSelection& selection);
 
 // ---- template definitions ---------------------------------------------------------------------

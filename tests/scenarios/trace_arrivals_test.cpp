@@ -193,6 +193,61 @@ TEST_F(TraceScenario, TheSameSeedReplaysTheSameRequestsAndAnotherSeedMovesThem) 
   EXPECT_NE(a->requests().arrival_ns, c->requests().arrival_ns);
 }
 
+TEST_F(TraceScenario, MoreDaysFollowTheFirstAndFindItsFunctionsByTheirHashes) {
+  // Day 2 lists f-queue first, then f-http twice (its counts add up), a function not selected,
+  // and no f-timer. Selecting rows 0 and 2 (f-http, f-queue) of day 1: each row's minute
+  // 1440 + m holds its day-2 count, and the period is 2880 minutes.
+  {
+    std::ofstream out(dir_ / "traces" / "day2.csv");
+    out << "HashOwner,HashApp,HashFunction,Trigger";
+    for (int m = 1; m <= 1440; ++m) out << ',' << m;
+    out << '\n';
+    auto row = [&](const std::string& f, std::uint32_t (*count)(std::uint32_t)) {
+      out << "owner,app," << f << ",http";
+      for (std::uint32_t m = 0; m < 1440; ++m) out << ',' << count(m);
+      out << '\n';
+    };
+    row("f-queue", [](std::uint32_t m) { return m % 2; });
+    row("f-http", [](std::uint32_t m) { return m < 10 ? 5u : 0u; });
+    row("f-other", [](std::uint32_t) { return 9u; });
+    row("f-http", [](std::uint32_t m) { return m < 5 ? 1u : 0u; });
+  }
+  const LoadResult r = load({workload("fn", {{"process", "azure_trace"},
+                                             {"file", "traces/azure.csv"},
+                                             {"more_days", {"traces/day2.csv"}},
+                                             {"rows", {0, 2}},
+                                             {"start", "23h"}})},
+                            "2h");
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  const models::MinuteCounts& c = *r.scenario->fleet.workloads[0].arrivals.minute_counts;
+  ASSERT_EQ(c.minutes, 2880u);
+  ASSERT_EQ(c.rows(), 2u);
+  std::vector<std::uint32_t> http(2880, 0), queue(2880, 0);
+  for (std::uint32_t k = 0; k < 2; ++k) {
+    for (std::uint32_t e = c.row_begin[k]; e < c.row_begin[k + 1]; ++e) {
+      (k == 0 ? http : queue)[c.minute[e]] = c.count[e];
+      if (e > c.row_begin[k]) EXPECT_LT(c.minute[e - 1], c.minute[e]);
+    }
+  }
+  for (std::uint32_t m = 0; m < 1440; ++m) {
+    ASSERT_EQ(http[m], rows_[0].counts[m]);
+    ASSERT_EQ(queue[m], rows_[2].counts[m]);
+    ASSERT_EQ(http[1440 + m], (m < 10 ? 5u : 0u) + (m < 5 ? 1u : 0u)) << m;
+    ASSERT_EQ(queue[1440 + m], m % 2) << m;
+  }
+  // Replayed from 23:00 of day 1 for 2 h: simulated minute j is trace minute 1380 + j, across
+  // midnight into day 2, at each of the two sites.
+  const auto model = models::testing::run_fleet(r.scenario->fleet);
+  std::vector<std::uint32_t> n(120, 0);
+  const models::RequestRecords& rec = model->requests();
+  for (std::size_t i = 0; i < rec.size(); ++i) {
+    ++n.at(static_cast<std::size_t>(rec.arrival_ns[i] / sim::kMinute));
+  }
+  for (std::size_t j = 0; j < 120; ++j) {
+    ASSERT_EQ(n[j], 2 * (http[1380 + j] + queue[1380 + j])) << "minute " << j;
+  }
+}
+
 TEST_F(TraceScenario, ACsvInvocationTraceIsReplayedExactlyAtTheSitesItNames) {
   std::ofstream(dir_ / "traces" / "calls.csv")
       << "# hand-written\ntime,workload,site\n"
