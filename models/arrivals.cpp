@@ -13,9 +13,6 @@ constexpr std::uint32_t kArrivalPurpose = sim::purpose_id("arrivals");
 constexpr std::uint32_t kModulationPurpose = sim::purpose_id("arrival-modulation");
 constexpr double kHourS = 3600.0;
 constexpr double kDayS = 24.0 * kHourS;
-// Parts (trace rows) get their own random streams: purpose + offset + part * kPartStride, distinct
-// while offsets (workload indices) stay below the stride.
-constexpr std::uint32_t kPartStride = 0x10000;
 
 // Binomial(n, p) by geometric skips: the gaps between successes are geometric, so the draws cost
 // O(n min(p, 1 - p) + 1) (counting the rarer outcome), with no allocation.

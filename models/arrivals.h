@@ -29,6 +29,10 @@ namespace edgetwin::models {
 // same seed gives the same modulating path whatever the rates.
 class ArrivalStream {
  public:
+  // Parts (trace rows) get their own random streams: purpose + offset + part * kPartStride,
+  // distinct while offsets (workload indices) stay below the stride.
+  static constexpr std::uint32_t kPartStride = 0x10000;
+
   ArrivalStream() = default;
   // REQUIRES: `process` is valid for `rate_per_s` (as the scenario builder checks): a positive
   // rate for poisson, constant and the sinusoid; a profile of 24 non-negative values, not all 0;

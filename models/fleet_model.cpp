@@ -77,7 +77,7 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
 // kFleetEntity; workload; part): part 0 of a site keeps the streams it had before parts existed.
 void FleetModel::add_sources(std::uint32_t w, double& expected) {
   constexpr std::uint32_t kFleetEntity = 0xFFFFFFFFu;
-  constexpr std::uint32_t kPartStride = 0x10000;  // as in arrivals.cpp
+  constexpr std::uint32_t kPartStride = ArrivalStream::kPartStride;
   const WorkloadConfig& wl = config_.workloads[w];
   for (std::uint32_t s : wl.sites) {
     if (site_device_begin_[s] == site_device_begin_[s + 1]) {

@@ -24,8 +24,9 @@ void Builder::check_azure_trace(std::size_t i, Json& a, const std::string& at) {
               "several");
   }
   if (a.contains("trigger") && (a.contains("rows") || a.contains("functions"))) {
-    diag_.add(at + "/trigger", "trigger filters all rows or the top rows; rows and functions "
-                               "name the rows themselves: leave trigger out");
+    diag_.add(at + "/trigger",
+              "trigger filters all rows or the top rows; rows and functions "
+              "name the rows themselves: leave trigger out");
   }
   // The files, one per day: `file`, then `more_days`.
   std::vector<std::string> files;
@@ -125,9 +126,9 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
     return;
   }
   // File-level errors (format, unknown workloads) once per file, at its first workload.
-  const bool report_file = std::find(invocation_files_reported_.begin(),
-                                     invocation_files_reported_.end(),
-                                     full.string()) == invocation_files_reported_.end();
+  const bool report_file =
+      std::find(invocation_files_reported_.begin(), invocation_files_reported_.end(),
+                full.string()) == invocation_files_reported_.end();
   if (report_file) invocation_files_reported_.push_back(full.string());
   std::vector<std::string> names;
   for (const Json& w : workloads) {
@@ -140,8 +141,8 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
   const Indices& sites = workload_sites_[i];
   std::vector<std::pair<sim::Time, std::uint32_t>> rows;  // (time, part)
   bool has_site = false;
-  std::vector<std::string> file_errors = read_invocation_trace(
-      in, *file, has_site, [&](const InvocationRow& row) {
+  std::vector<std::string> file_errors =
+      read_invocation_trace(in, *file, has_site, [&](const InvocationRow& row) {
         auto where = [&] { return *file + ":" + std::to_string(row.line) + ": "; };
         if (row.workload != *name) {
           if (report_file && std::find(names.begin(), names.end(), row.workload) == names.end()) {
@@ -160,8 +161,7 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
             std::vector<std::string> mine;
             for (std::uint32_t x : sites) mine.push_back(sites_[x].name);
             report(where() + "site '" + std::string(row.site) + "' is not a site of workload '" +
-                   *name + "';" + did_you_mean(row.site, mine) + " its sites: " +
-                   list_names(mine));
+                   *name + "';" + did_you_mean(row.site, mine) + " its sites: " + list_names(mine));
             return;
           }
           part = static_cast<std::uint32_t>(k - sites.begin());
@@ -180,14 +180,15 @@ void Builder::check_invocation_trace(std::size_t i, const Json& a, const std::st
   }
   if (!errors.empty() || !file_errors.empty()) return;
   if (rows.empty()) {
-    diag_.add(at + "/file", *file + ": no row is for workload '" + *name +
-                                "', so no request would arrive");
+    diag_.add(at + "/file",
+              *file + ": no row is for workload '" + *name + "', so no request would arrive");
     return;
   }
   if (has_site && workload_scope_[i] != models::ArrivalScope::kSite) {
     diag_.add("/workloads/" + std::to_string(i) + "/scope",
-              "the rows of " + *file + " name their site, and each site replays its own: scope "
-              "must be site");
+              "the rows of " + *file +
+                  " name their site, and each site replays its own: scope "
+                  "must be site");
     return;
   }
   // Parts in CSR, each in time order (a stable counting sort of rows already sorted by time).

@@ -202,7 +202,8 @@ FleetConfig two_sites(ArrivalProcess arrivals, ArrivalScope scope, double rate, 
   t.core_speed = 1.0;
   c.types = {t};
   c.sites = {{"a", "edge"}, {"b", "edge"}};
-  for (std::uint32_t d = 0; d < 6; ++d) c.devices.push_back({"d" + std::to_string(d), 0, d / 3, {}});
+  for (std::uint32_t d = 0; d < 6; ++d)
+    c.devices.push_back({"d" + std::to_string(d), 0, d / 3, {}});
   WorkloadConfig w;
   w.name = "w";
   w.sites = {0, 1};

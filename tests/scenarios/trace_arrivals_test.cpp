@@ -27,8 +27,10 @@ struct Row {
 
 // Four functions: rows 0 and 2 busy, row 1 a timer, row 3 silent.
 std::vector<Row> sample_rows() {
-  std::vector<Row> rows = {{"f-http", "http", {}}, {"f-timer", "timer", {}},
-                           {"f-queue", "queue", {}}, {"f-idle", "http", {}}};
+  std::vector<Row> rows = {{"f-http", "http", {}},
+                           {"f-timer", "timer", {}},
+                           {"f-queue", "queue", {}},
+                           {"f-idle", "http", {}}};
   for (std::uint32_t m = 0; m < 1440; ++m) {
     rows[0].counts.push_back(3 + (m * 7) % 11);    // 3..13 per minute
     rows[1].counts.push_back(m % 5 == 0 ? 1 : 0);  // every 5 minutes
@@ -82,7 +84,8 @@ class TraceScenario : public ::testing::Test {
   // The dense counts of selected row k.
   static std::vector<std::uint32_t> dense(const models::MinuteCounts& c, std::uint32_t k) {
     std::vector<std::uint32_t> out(1440, 0);
-    for (std::uint32_t e = c.row_begin[k]; e < c.row_begin[k + 1]; ++e) out[c.minute[e]] = c.count[e];
+    for (std::uint32_t e = c.row_begin[k]; e < c.row_begin[k + 1]; ++e)
+      out[c.minute[e]] = c.count[e];
     return out;
   }
 
@@ -91,7 +94,8 @@ class TraceScenario : public ::testing::Test {
 };
 
 TEST_F(TraceScenario, EveryRowIsReadWithItsCountsAndTheDefaultsAreResolved) {
-  const LoadResult r = load({workload("fn", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}})});
+  const LoadResult r =
+      load({workload("fn", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}})});
   ASSERT_TRUE(r.ok()) << r.error_text();
   const models::WorkloadConfig& w = r.scenario->fleet.workloads[0];
   ASSERT_EQ(w.arrivals.kind, models::ArrivalProcess::Kind::kAzureTrace);
@@ -117,17 +121,20 @@ TEST_F(TraceScenario, EveryRowIsReadWithItsCountsAndTheDefaultsAreResolved) {
 
 TEST_F(TraceScenario, RowsTopFunctionsAndTriggerSelectRowsKeptInFileOrder) {
   const LoadResult r = load({
-      workload("by-rows", {{"process", "azure_trace"}, {"file", "traces/azure.csv"},
-                           {"rows", {2, 0}}}),
+      workload("by-rows",
+               {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"rows", {2, 0}}}),
       // Totals: row 0 = 1440 * (3 + 5) = 11.5 k, row 2 = 40 * 240 + 1200 = 10.8 k, row 1 = 288,
       // row 3 = 0: top 2 is rows 0 and 2.
       workload("by-top", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"top", 2}}),
-      workload("by-hash", {{"process", "azure_trace"}, {"file", "traces/azure.csv"},
-                           {"functions", {"f-timer"}}}),
-      workload("by-trigger", {{"process", "azure_trace"}, {"file", "traces/azure.csv"},
-                              {"trigger", "http"}}),
-      workload("top-http", {{"process", "azure_trace"}, {"file", "traces/azure.csv"},
-                            {"trigger", "http"}, {"top", 1}}),
+      workload(
+          "by-hash",
+          {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"functions", {"f-timer"}}}),
+      workload("by-trigger",
+               {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"trigger", "http"}}),
+      workload("top-http", {{"process", "azure_trace"},
+                            {"file", "traces/azure.csv"},
+                            {"trigger", "http"},
+                            {"top", 1}}),
   });
   ASSERT_TRUE(r.ok()) << r.error_text();
   const auto& ws = r.scenario->fleet.workloads;
@@ -144,8 +151,9 @@ TEST_F(TraceScenario, WorkloadsReplayingTheSameRowsShareOneCopyOfTheCounts) {
   const json a = {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"top", 2}};
   json scaled = a;
   scaled["scale"] = 0.5;
-  const LoadResult r = load({workload("a", a), workload("b", scaled),
-                             workload("c", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}})});
+  const LoadResult r =
+      load({workload("a", a), workload("b", scaled),
+            workload("c", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}})});
   ASSERT_TRUE(r.ok()) << r.error_text();
   const auto& ws = r.scenario->fleet.workloads;
   EXPECT_EQ(ws[0].arrivals.minute_counts.get(), ws[1].arrivals.minute_counts.get());
@@ -179,8 +187,8 @@ TEST_F(TraceScenario, TheReplayedRunArrivesWithTheFileCountsInEveryMinuteAtEvery
 }
 
 TEST_F(TraceScenario, TheSameSeedReplaysTheSameRequestsAndAnotherSeedMovesThem) {
-  const json w = workload("fn", {{"process", "azure_trace"}, {"file", "traces/azure.csv"},
-                                 {"top", 2}, {"scale", 0.6}});
+  const json w = workload(
+      "fn", {{"process", "azure_trace"}, {"file", "traces/azure.csv"}, {"top", 2}, {"scale", 0.6}});
   const LoadResult r = load({w}, "20m");
   ASSERT_TRUE(r.ok()) << r.error_text();
   models::FleetConfig other = r.scenario->fleet;
@@ -226,7 +234,9 @@ TEST_F(TraceScenario, MoreDaysFollowTheFirstAndFindItsFunctionsByTheirHashes) {
   for (std::uint32_t k = 0; k < 2; ++k) {
     for (std::uint32_t e = c.row_begin[k]; e < c.row_begin[k + 1]; ++e) {
       (k == 0 ? http : queue)[c.minute[e]] = c.count[e];
-      if (e > c.row_begin[k]) EXPECT_LT(c.minute[e - 1], c.minute[e]);
+      if (e > c.row_begin[k]) {
+        EXPECT_LT(c.minute[e - 1], c.minute[e]);
+      }
     }
   }
   for (std::uint32_t m = 0; m < 1440; ++m) {
@@ -253,9 +263,9 @@ TEST_F(TraceScenario, ACsvInvocationTraceIsReplayedExactlyAtTheSitesItNames) {
       << "# hand-written\ntime,workload,site\n"
          "0.5,calls,edge-1\n1s,calls,edge-2\n1s,other,edge-2\n1.25,calls,edge-1\n"
          "2m30s,calls,edge-2\n2m30s,calls,edge-2\n59m,calls,edge-1\n2h,calls,edge-1\n";
-  const LoadResult r = load(
-      {workload("calls", {{"process", "trace"}, {"file", "traces/calls.csv"}}),
-       workload("other", {{"process", "poisson"}, {"rate_per_s", 0.001}})});
+  const LoadResult r =
+      load({workload("calls", {{"process", "trace"}, {"file", "traces/calls.csv"}}),
+            workload("other", {{"process", "poisson"}, {"rate_per_s", 0.001}})});
   ASSERT_TRUE(r.ok()) << r.error_text();
   const models::InvocationTimes& t = *r.scenario->fleet.workloads[0].arrivals.times;
   EXPECT_TRUE(t.by_site);
