@@ -75,6 +75,7 @@ struct ResultFile {
   Table sites;
   Table workloads;
   Table links;  // empty (0 rows) when the run had no network
+  Table functions;  // one row per function the workloads run (files before functions: none)
   std::map<std::string, Table> timeseries;  // name -> {time_ns, value}
   std::map<std::string, Table> events;      // name -> columns
   std::map<std::string, double> summary;

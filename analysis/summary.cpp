@@ -15,6 +15,8 @@ namespace {
 // Keys whose values are counts: printed as integers.
 bool is_count(const std::string& key) {
   return key == "events" || key == "requests" || key == "arrivals" ||
+         key == "requests_rejected" || key == "requests_lost" || key == "cold_starts" ||
+         key == "warm_starts" || key == "deadline_misses" || key == "pulled_bytes" ||
          key == "requests_in_flight" || key == "network_bytes" || key == "outages" ||
          key == "network_in_flight" ||
          (key.starts_with("transfers") || key.starts_with("messages"));
@@ -61,6 +63,10 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
   const double capacity = total_cores * sim_time_s;
   const double energy_j = std::accumulate(stats.energy_j.begin(), stats.energy_j.end(), 0.0);
 
+  const models::FunctionCounts& counts = model.function_counts();
+  models::LatencyParts parts = model.latency_parts();
+  const double starts = static_cast<double>(counts.cold_starts + counts.warm_starts);
+
   Summary s;
   s.scenario = info.scenario;
   s.seed = info.seed;
@@ -80,7 +86,30 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
       {"utilisation_mean", capacity > 0 ? busy / capacity : 0.0},
       {"energy_kwh", energy_j / 3.6e6},
       {"power_mean_w", sim_time_s > 0 ? energy_j / sim_time_s : 0.0},
+      {"requests_rejected", static_cast<double>(counts.rejected)},
+      {"requests_lost", static_cast<double>(counts.lost)},
+      {"cold_starts", static_cast<double>(counts.cold_starts)},
+      {"warm_starts", static_cast<double>(counts.warm_starts)},
+      {"cold_start_ratio", starts > 0 ? static_cast<double>(counts.cold_starts) / starts : 0.0},
+      {"pulled_bytes", static_cast<double>(counts.pulled_bytes)},
+      {"deadline_misses", static_cast<double>(counts.deadline_misses)},
+      {"deadline_miss_ratio",
+       counts.deadline_requests > 0 ? static_cast<double>(counts.deadline_misses) /
+                                          static_cast<double>(counts.deadline_requests)
+                                    : 0.0},
   };
+  // Percentiles of each latency component over the completed requests.
+  const std::pair<const char*, std::vector<sim::Time>*> components[] = {
+      {"network", &parts.network_ns},
+      {"queue", &parts.queue_ns},
+      {"cold_start", &parts.cold_start_ns},
+      {"exec", &parts.exec_ns}};
+  for (const auto& [name, values] : components) {
+    for (int q : {50, 95, 99}) {
+      s.values.emplace_back("latency_" + std::string(name) + "_p" + std::to_string(q) + "_s",
+                            sim::to_seconds(detail::nearest_rank(*values, q)));
+    }
+  }
   return s;
 }
 

@@ -65,12 +65,15 @@ void write_sites(hid_t file, const models::FleetConfig& config) {
 }
 
 void write_workloads(hid_t file, const models::FleetConfig& config) {
-  std::vector<std::string> name, dispatch, service, arrivals, scope;
-  std::vector<double> rate, service_mean;
+  std::vector<std::string> name, dispatch, function, service, arrivals, scope;
+  std::vector<double> deadline, rate, service_mean;
   std::vector<std::uint32_t> sites;
   for (const auto& w : config.workloads) {
     name.push_back(w.name);
     dispatch.push_back(models::dispatch_name(w.dispatch));
+    function.push_back(w.function >= 0 ? config.functions.at(w.function).name : std::string());
+    const sim::Time fn_deadline = w.function >= 0 ? config.functions[w.function].deadline : 0;
+    deadline.push_back(sim::to_seconds(w.deadline > 0 ? w.deadline : fn_deadline));
     arrivals.push_back(models::arrival_process_name(w.arrivals.kind));
     scope.push_back(models::arrival_scope_name(w.scope));
     rate.push_back(w.rate_per_s);
@@ -81,6 +84,8 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   TableWriter table(config.workloads.size());
   table.add("name", name);
   table.add("dispatch", dispatch);
+  table.add("function", function);
+  table.add("deadline_s", deadline);
   table.add("rate_per_s", rate);
   table.add("service_distribution", service);
   table.add("service_mean_s", service_mean);
@@ -90,13 +95,54 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   table.write(file, "workloads");
 }
 
+void write_functions(hid_t file, const models::FleetConfig& config) {
+  const std::size_t n = config.functions.size();
+  std::vector<std::string> name(n), image(n), model(n), accelerator(n), arch(n), runs_on(n);
+  std::vector<std::int64_t> memory(n), image_bytes(n);
+  std::vector<double> work(n), deadline(n), keep_alive(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const models::FunctionConfig& f = config.functions[i];
+    name[i] = f.name;
+    image[i] = f.image >= 0 ? config.artifacts.at(f.image).name : "";
+    model[i] = f.model >= 0 ? config.artifacts.at(f.model).name : "";
+    accelerator[i] = f.accelerator;
+    arch[i] = f.arch;
+    memory[i] = f.memory_bytes;
+    work[i] = f.work_s;
+    deadline[i] = sim::to_seconds(f.deadline);
+    keep_alive[i] = sim::to_seconds(f.keep_alive);
+    for (std::size_t t = 0; t < config.types.size() && t < f.exec.size(); ++t) {
+      static const char* kinds[] = {"cannot", "fit", "work"};
+      if (!runs_on[i].empty()) runs_on[i] += ' ';
+      const bool can = models::cannot_run_reason(config, i, t).empty();
+      runs_on[i] += config.types[t].name + ":" +
+                    (can ? kinds[static_cast<int>(f.exec[t].kind)] : "cannot");
+    }
+  }
+  TableWriter table(n);
+  table.add("name", name);
+  table.add("image", image);
+  table.add("model", model);
+  table.add("memory_bytes", memory);
+  table.add("arch", arch);
+  table.add("accelerator", accelerator);
+  table.add("work_s", work);
+  table.add("deadline_s", deadline);
+  table.add("keep_alive_s", keep_alive);
+  table.add("execution_times", runs_on);
+  Handle dataset = table.write(file, "functions");
+  write_attribute(dataset.get(), "execution_times",
+                  std::string("per device type of the fleet: fit (a bounded lognormal), work "
+                              "(work_s / core_speed) or cannot (never placed there)"));
+}
+
 void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_time) {
   const models::FleetConfig& config = model.config();
   const models::DeviceStats& stats = model.device_stats();
   const std::size_t n = config.devices.size();
   const double sim_seconds = sim::to_seconds(end_time);
   std::vector<std::uint32_t> id(n);
-  std::vector<std::string> name(n), type(n), site(n);
+  std::vector<std::string> name(n), type(n), site(n), arch(n), accelerator(n), locality(n);
   std::vector<std::int32_t> cores(n);
   std::vector<double> speed(n), utilisation(n);
   for (std::size_t d = 0; d < n; ++d) {
@@ -108,6 +154,9 @@ void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_ti
     site[d] = config.sites.at(device.site).name;
     cores[d] = device_type.cores;
     speed[d] = device_type.core_speed;
+    arch[d] = device_type.arch;
+    accelerator[d] = device_type.accelerator;
+    locality[d] = device_type.locality;
     const double capacity = device_type.cores * sim_seconds;
     utilisation[d] = capacity > 0 && d < stats.busy_core_seconds.size()
                          ? stats.busy_core_seconds[d] / capacity
@@ -120,7 +169,11 @@ void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_ti
   table.add("site", site);
   table.add("cores", cores);
   table.add("core_speed", speed);
+  table.add("arch", arch);
+  table.add("accelerator", accelerator);
+  table.add("locality", locality);
   table.add("served", stats.served);
+  table.add("cold_starts", stats.cold_starts);
   table.add("busy_core_seconds", stats.busy_core_seconds);
   table.add("utilisation", utilisation);
   table.add("in_system", stats.in_system);
@@ -222,7 +275,9 @@ void write_network_events(hid_t events, const models::FleetConfig& config,
     const auto from = node_names(net, t.from), to = node_names(net, t.to);
     const auto outcome = outcome_names(t.outcome);
     std::vector<std::string> workload;
-    for (std::uint16_t tag : t.tag) workload.push_back(config.transfers.at(tag).name);
+    for (std::uint16_t tag : t.tag) {
+      workload.push_back(tag == 0xFFFF ? std::string("image-pull") : config.transfers.at(tag).name);
+    }
     TableWriter table(t.size());
     table.add("from", from);
     table.add("to", to);
@@ -277,14 +332,33 @@ void write_requests(hid_t file, const models::FleetModel& model,
   table.add("device", r.device);
   table.add("site", r.site);
   table.add("workload", r.workload);
+  table.add("function", r.function);
+  table.add("network_ns", r.network_ns);
+  table.add("queue_ns", r.queue_ns);
+  table.add("cold_start_ns", r.cold_start_ns);
+  table.add("pull_ns", r.pull_ns);
+  table.add("exec_ns", r.exec_ns);
+  std::vector<std::string> outcome;
+  outcome.reserve(r.size());
+  for (std::uint8_t o : r.outcome) {
+    outcome.emplace_back(models::request_outcome_name(static_cast<models::RequestOutcome>(o)));
+  }
+  table.add("outcome", outcome);
+  const std::vector<std::int32_t> missed(r.deadline_missed.begin(), r.deadline_missed.end());
+  table.add("deadline_missed", missed);
   Handle dataset = table.write(group.get(), "requests");
   const hid_t d = dataset.get();
   write_attribute(d, "rows",
-                  std::string("one per recorded request (arrived at or after warmup, "
-                              "completed by the end), in completion order"));
+                  std::string("one per recorded request (arrived at or after warmup) that "
+                              "ended by the end of the run, in order of ending: completed, "
+                              "rejected (at arrival) or lost; for a completed one end_ns - "
+                              "arrival_ns = network_ns + queue_ns + cold_start_ns + exec_ns"));
   write_attribute(d, "time_unit", std::string("ns since the start of the run"));
-  write_attribute(d, "device", std::string("row (= id) in /devices"));
-  write_attribute(d, "site", std::string("row in /sites (the site the request arrived at)"));
+  write_attribute(d, "device", std::string("row (= id) in /devices; 4294967295 when rejected"));
+  write_attribute(d, "function", std::string("row in /functions; -1 for a plain service time"));
+  write_attribute(d, "site", std::string("row in /sites: its device's site; for a rejected "
+                                         "request its stream's (scope fleet: the workload's "
+                                         "first site)"));
   write_attribute(d, "workload", std::string("row in /workloads"));
 }
 
@@ -307,6 +381,7 @@ void write_file(const std::string& file_path, const scenarios::Scenario& scenari
   write_scenario_text(file.get(), scenario.resolved_json);
   write_sites(file.get(), model.config());
   write_workloads(file.get(), model.config());
+  write_functions(file.get(), model.config());
   write_devices(file.get(), model, info.end_time);
   write_timeseries(file.get(), model, network);
   write_requests(file.get(), model, network);

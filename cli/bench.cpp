@@ -54,16 +54,23 @@ int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& c
   if (vm.count("json")) {
     std::printf(
         "{\"benchmark\":\"network\",\"hosts\":%u,\"sites\":%u,\"flows\":%u,\"local\":%g,"
-        "\"same_instant\":%s,\"changes\":%u,\"wall_s\":%.6f,\"flow_changes_per_s\":%.0f,"
-        "\"rerated_per_change\":%.1f,\"changed_per_change\":%.1f}\n",
+        "\"same_instant\":%s,\"changes\":%u,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+        "\"flow_changes_per_s\":%.0f,\"flow_changes_per_cpu_s\":%.0f,"
+        "\"rerated_per_change\":%.1f,\"changed_per_change\":%.1f,"
+        "\"classes_rerated_per_change\":%.1f,\"classes_changed_per_change\":%.1f,"
+        "\"classes_filled_per_change\":%.1f,\"classes\":%zu,\"pruned_links\":%zu}\n",
         config.hosts, config.sites, config.flows, config.local,
-        config.same_instant ? "true" : "false", config.changes, r.wall_s, r.flow_changes_per_s,
-        r.rerated_per_change, r.changed_per_change);
+        config.same_instant ? "true" : "false", config.changes, r.wall_s, r.cpu_s,
+        r.flow_changes_per_s, r.flow_changes_per_cpu_s, r.rerated_per_change,
+        r.changed_per_change, r.classes_rerated_per_change, r.classes_changed_per_change,
+        r.classes_filled_per_change, r.classes, r.pruned_links);
   } else {
     std::printf("flow churn, %u flows on %u hosts in %u sites, %.0f%% site-local: "
-                "%.0f flow changes/s (%.1f flows re-solved, %.1f rates changed per change)\n",
+                "%.0f flow changes/s (%.0f per CPU second; %.1f flows re-solved, %.1f rates "
+                "changed, %.1f rate classes filled per change; %zu classes, %zu links pruned)\n",
                 config.flows, config.hosts, config.sites, 100.0 * config.local,
-                r.flow_changes_per_s, r.rerated_per_change, r.changed_per_change);
+                r.flow_changes_per_s, r.flow_changes_per_cpu_s, r.rerated_per_change,
+                r.changed_per_change, r.classes_filled_per_change, r.classes, r.pruned_links);
   }
   return kExitOk;
 }

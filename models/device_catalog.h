@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "models/function_catalog.h"
 
 namespace edgetwin::models {
 
@@ -20,6 +23,23 @@ struct DeviceType {
   std::string accelerator;  // "", "gpu", "tpu"
   double idle_power_w = 0.0;
   double max_power_w = 0.0;
+  // Functions, images and cold starts (docs/devices.md).
+  std::int64_t storage_bytes = 0;  // capacity of the image and model cache
+  int accelerators = 0;            // accelerator units (one request each); 0 without one
+  std::int64_t accelerator_memory_bytes = 0;
+  double accelerator_power_w = 0.0;  // extra draw of one busy accelerator
+  std::string network_interface = "ethernet";
+  double nic_bps = 1e9;      // pull bandwidth when the scenario has no network
+  std::string locality;      // "edge", "mec", "cloud"
+  // The built-in type whose published execution times apply ("" for none): the type's own name
+  // for built-ins, the base's for derived types.
+  std::string fet_profile;
+  BoundedLognormal container_start;  // start of a container whose image is present, seconds
+  int max_instances = 0;     // function instances at once (idle ones included)
+  double interference = 0.0;  // k: execution time * (1 + k * other busy cores / cores)
+
+  // Labels a scheduler may match: arch, accelerator ("none" without one), locality.
+  std::vector<std::pair<std::string, std::string>> labels() const;
 };
 
 // rpi3, rpi4, rockpi, coral, jetson-nano, jetson-tx2, jetson-xavier-nx, nuc, cloud-vm,

@@ -124,6 +124,13 @@ const char* arrival_process_name(ArrivalProcess::Kind k);
 // `arrivals` (Poisson of rate `rate_per_s` by default), each served by one core of a device of
 // that site for service_s / core_speed seconds. `scope` puts the streams at each device or one
 // for the whole workload instead (then rate_per_s is per device, or for the fleet).
+//
+// With a function (function >= 0) a request runs that function instead: its execution time
+// comes from the function's per-device-type model, it needs an instance of the function on the
+// device (a cold start when none is idle), and it is dispatched only to devices that can run
+// the function (FleetModel::can_run): over those of its site (scope site) or of all its sites
+// (scope fleet); with scope device only the devices that can run it get a stream. service_s is
+// then unused.
 struct WorkloadConfig {
   std::string name;
   std::vector<std::uint32_t> sites;
@@ -132,6 +139,36 @@ struct WorkloadConfig {
   Dispatch dispatch = Dispatch::kLeastLoaded;
   ArrivalProcess arrivals = {};
   ArrivalScope scope = ArrivalScope::kSite;
+  std::int32_t function = -1;  // index into FleetConfig::functions; -1: a plain service time
+  sim::Time deadline = 0;      // 0: the function's (none for a plain service time)
+};
+
+// ---- Functions (docs/devices.md, "Functions and cold starts") --------------------------------
+
+// How long a function runs on one device type.
+struct ExecutionTime {
+  enum class Kind : std::uint8_t {
+    kCannot,  // never placed on this type
+    kFit,     // a bounded lognormal, in seconds on this type
+    kWork,    // FunctionConfig::work_s / core_speed
+  };
+  Kind kind = Kind::kCannot;
+  BoundedLognormal fit = {};
+};
+
+// A function: what a request of a workload with `function` runs. An instance (container) holds
+// memory_bytes of its device's memory from its cold start until it is removed.
+struct FunctionConfig {
+  std::string name;
+  std::int32_t image = -1;  // into FleetConfig::artifacts; -1: none (nothing to pull)
+  std::int32_t model = -1;  // an ML model pulled with the image; -1: none
+  std::int64_t memory_bytes = 0;
+  std::string arch;         // required CPU architecture; "" for any
+  std::string accelerator;  // required accelerator ("gpu", "tpu"); "" runs on cores alone
+  double work_s = 0.0;      // seconds on one reference core (the kWork fallback)
+  std::vector<ExecutionTime> exec;  // by FleetConfig::types index
+  sim::Time deadline = 0;           // 0: none
+  sim::Time keep_alive = 5 * sim::kMinute;  // an idle instance is removed after this
 };
 
 // ---- Network (docs/network.md) ----------------------------------------------------------------
@@ -221,6 +258,14 @@ struct FleetConfig {
   std::vector<OutageConfig> outages;
   std::vector<TransferWorkloadConfig> transfers;
   std::vector<MessageWorkloadConfig> messages;
+  std::vector<Artifact> artifacts;  // container images and ML models
+  std::vector<FunctionConfig> functions;
+  std::uint32_t registry_site = 0;  // where images are pulled from (with a network)
 };
+
+// Why function `function` cannot run on device type `type` of `config` ("no execution time",
+// "needs a gpu", "no image for armv7", "needs 2GiB of memory, has 1GiB", ...), or "" if it can:
+// the rule FleetModel::can_run applies and the scenario checks use to name the problem.
+std::string cannot_run_reason(const FleetConfig& config, std::size_t function, std::size_t type);
 
 }  // namespace edgetwin::models

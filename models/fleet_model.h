@@ -1,11 +1,14 @@
-// The first real model: devices serving requests as multi-server FIFO queues (one server per
-// core), fed by arrival streams (Poisson, constant, diurnal, MMPP or traces: models/arrivals.h),
-// one per (workload, site), per (workload, device) or per workload (ArrivalScope), times the
-// process's parts (trace rows).
+// Devices serving requests as multi-server FIFO queues (one server per core), fed by arrival
+// streams (Poisson, constant, diurnal, MMPP or traces: models/arrivals.h), one per (workload,
+// site), per (workload, device) or per workload (ArrivalScope), times the process's parts (trace
+// rows). Requests of a function also need an instance of it on the device: a warm idle one, or a
+// new one after a cold start (image pull + container start); docs/devices.md, "Functions and cold
+// starts".
 //
 // Logical processes: one per device (LP id = device index), one per arrival source, and one
-// sampler. A request is three events: its arrival at the source, its hand-over to
-// the chosen device (same instant), and its departure from a core.
+// sampler. A request is three events: its arrival at the source, its hand-over to the chosen
+// device (one request-route latency later: 0 without a network), and its departure from a core;
+// a cold start adds a pull-done and a started event.
 #pragma once
 
 #include <cstdint>
@@ -14,21 +17,58 @@
 
 #include "models/arrivals.h"
 #include "models/fleet_config.h"
+#include "network/network.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
 #include "sim/random.h"
 
 namespace edgetwin::models {
 
-// One row per recorded request, as structure of arrays.
+enum class RequestOutcome : std::uint8_t {
+  kCompleted = 0,
+  kRejected = 1,  // no available device of its site can run its function
+  kLost = 2,      // its cold start's image pull failed (or, later, its device failed)
+};
+const char* request_outcome_name(RequestOutcome o);
+
+inline constexpr std::uint32_t kNoDevice = 0xFFFFFFFFu;
+
+// One row per recorded request, as structure of arrays. For a completed request
+// end - arrival = network + queue + cold_start + exec; start is when execution began.
 struct RequestRecords {
   std::vector<sim::Time> arrival_ns;
   std::vector<sim::Time> start_ns;
   std::vector<sim::Time> end_ns;
-  std::vector<std::uint32_t> device;
+  std::vector<std::uint32_t> device;  // kNoDevice for a rejected request
   std::vector<std::uint32_t> site;
   std::vector<std::uint32_t> workload;
+  std::vector<std::int32_t> function;  // -1 for a plain service time
+  std::vector<sim::Time> network_ns;   // request + response route latency
+  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core
+  std::vector<sim::Time> cold_start_ns;  // pull + container start; 0 for a warm start
+  std::vector<sim::Time> pull_ns;
+  std::vector<sim::Time> exec_ns;
+  std::vector<std::uint8_t> outcome;          // RequestOutcome
+  std::vector<std::uint8_t> deadline_missed;  // 1: completed later than its deadline
   std::size_t size() const { return arrival_ns.size(); }
+};
+
+// The latency components of every recorded completed request, in completion order.
+struct LatencyParts {
+  std::vector<sim::Time> network_ns, queue_ns, cold_start_ns, exec_ns;
+};
+
+// Counts of the function model over the recorded requests (cold/warm starts: every start).
+struct FunctionCounts {
+  std::uint64_t rejected = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t cold_starts = 0;
+  std::uint64_t warm_starts = 0;
+  std::uint64_t deadline_requests = 0;  // completed requests that had a deadline
+  std::uint64_t deadline_misses = 0;
+  std::uint64_t pulled_bytes = 0;
+  std::uint64_t cache_evictions = 0;
+  std::uint64_t instances_evicted = 0;  // idle instances removed to make room
 };
 
 // A fleet-level metric sampled every sample_interval.
@@ -48,6 +88,7 @@ struct DeviceStats {
   // (max_w - idle_w) / cores * busy_core_seconds.
   std::vector<double> energy_j;
   std::vector<std::uint32_t> in_system;   // requests queued or in service at the end
+  std::vector<std::uint64_t> cold_starts;
 };
 
 class FleetModel final : public sim::Model {
@@ -63,9 +104,31 @@ class FleetModel final : public sim::Model {
   // The number of logical processes the engine must be built with.
   std::uint32_t lp_count() const;
 
+  // Image pulls and request routes then go over `net`: device d is node `first_device_node + d`,
+  // site s is node s, and device d's access link is access_links[d] (device -> site). Call before
+  // start(); `net` and `access_links` outlive this object.
+  void attach_network(network::Network* net, const std::vector<network::LinkId>* access_links,
+                      network::NodeId first_device_node);
+  // Removes the device's warm instances (idle ones at once; starting and busy ones when their
+  // request ends): for a device that goes down. Its image cache is kept.
+  void drop_instances(std::uint32_t device);
+  // 1: the device accepts new requests (dispatch skips the others, and with a network also
+  // devices whose access link is down).
+  const std::vector<std::uint8_t>& available() const { return available_; }
+  // True iff a request of `function` (-1: a plain service time) may be placed on device type
+  // `type`: every plain request may; a function needs an execution time there, its arch and
+  // accelerator, an image for the type's arch, and memory and storage enough for one instance.
+  bool can_run(std::int32_t function, std::uint32_t type) const;
+  // Busy accelerators of each device now (for energy).
+  const std::vector<std::uint16_t>& busy_accelerators() const { return accel_busy_; }
+
   const FleetConfig& config() const { return config_; }
   const std::vector<sim::Time>& latencies_ns() const { return latencies_; }
   const RequestRecords& requests() const { return records_; }
+  // The components of the completed requests' latencies: taken from the rows when they are
+  // recorded (which they then duplicate no more), else kept on their own.
+  LatencyParts latency_parts() const;
+  const FunctionCounts& function_counts() const { return counts_; }
   const std::vector<TimeSeries>& timeseries() const { return series_; }
   const DeviceStats& device_stats() const { return stats_; }
   std::uint64_t arrivals() const { return arrivals_; }
@@ -74,19 +137,30 @@ class FleetModel final : public sim::Model {
  private:
   struct Request {
     sim::Time arrival = 0;
-    sim::Time start = 0;
-    double work_s = 0.0;  // service time on a reference core, drawn at arrival
+    sim::Time start = 0;       // execution start
+    sim::Time at_device = 0;   // arrival at the device
+    sim::Time queue = 0;       // queueing time
+    sim::Time cold_begin = 0;  // when the cold start began
+    sim::Time pull = 0;
+    sim::Time cold = 0;
+    sim::Time response = 0;  // response route latency, added at the end
+    sim::Time request_leg = 0;
+    double exec_s = 0.0;  // execution time on its device before interference, drawn at arrival
     std::uint32_t workload = 0;
     std::uint32_t site = 0;
-    std::uint32_t next = 0;  // FIFO link while queued
+    std::uint32_t next = 0;      // FIFO link while queued
+    std::uint32_t instance = 0;  // its instance slot, or kNone
+    std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
+    std::uint32_t next_waiter = 0;  // the next in the list this request waits in
     bool recorded = false;
   };
   struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
     std::uint32_t workload;
-    std::uint32_t site;  // scope site and device; fleet: the first site
-    // Where its requests go (ArrivalScope): `device` when it is not kNone (scope device); else the
-    // `group_size` devices from scope_devices_[group_begin] when group_size > 0 (fleet); else
-    // the devices of `site`.
+    std::uint32_t site;  // scope site and device; fleet: the workload's first site
+    // Where its requests go (ArrivalScope), see pick_device: `device` when it is not kNone
+    // (scope device; only devices that can run the workload's function get such a source); else
+    // the `group_size` devices from dispatch_devices_[group_begin]: the devices of its site
+    // (scope site) or of all the workload's sites (scope fleet) that can run the function.
     std::uint32_t device;
     std::uint32_t group_begin;
     std::uint32_t group_size;
@@ -101,19 +175,39 @@ class FleetModel final : public sim::Model {
   void on_arrival(const sim::Event& event, sim::Engine& engine);
   void on_request(const sim::Event& event, sim::Engine& engine);
   void on_departure(const sim::Event& event, sim::Engine& engine);
+  void on_pulled(const sim::Event& event, sim::Engine& engine);
+  void on_started(const sim::Event& event, sim::Engine& engine);
   void on_sample(sim::Engine& engine);
-  void begin_service(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
-  std::uint32_t pick_device(Source& source);
+  // Takes a core (and accelerator, and instance) for the request if it can start now; false
+  // leaves it waiting.
+  bool try_start(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  void begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  // Starts the queued requests of `device` while the head can start.
+  void drain(std::uint32_t device, sim::Time now, sim::Engine& engine);
+  void release(std::uint32_t device, const Request& r, sim::Time now);
+  void record(std::uint32_t device, const Request& r, sim::Time end, RequestOutcome outcome,
+              sim::Engine& engine);
+  // The device for the next request of source `source`, or kNoDevice (the request is rejected).
+  std::uint32_t pick_device(std::uint32_t source);
+  // Adds workload w's sources (per scope, times the parts) and their dispatch groups.
   void add_sources(std::uint32_t w, double& expected);
+  // True iff `device` accepts new requests: available, and its access link is up (with a
+  // network).
+  bool reachable(std::uint32_t device) const;
   void account_busy(std::uint32_t device, sim::Time now);
+  // Instances and the cache.
+  void expire_idle(std::uint32_t device, sim::Time now);
+  void remove_instance(std::uint32_t device, std::uint32_t instance);
+  std::uint32_t find_idle(std::uint32_t device, std::int32_t function) const;
+  void fetch(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
+  void cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered, sim::Time now);
+  bool uses_instances(std::int32_t function) const { return function >= 0; }
 
   FleetConfig config_;
   std::vector<Source> sources_;
   // Devices of each site, in device order (CSR).
   std::vector<std::uint32_t> site_device_begin_;
   std::vector<std::uint32_t> site_devices_;
-  // The devices of each fleet-scope workload's sites, one range per such workload.
-  std::vector<std::uint32_t> scope_devices_;
   // Device state, structure of arrays.
   std::vector<std::uint32_t> cores_;
   std::vector<double> speed_;
@@ -123,11 +217,45 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint32_t> queue_tail_;
   std::vector<sim::Time> busy_since_;
   std::vector<std::int64_t> busy_core_ns_;
+  std::vector<std::uint32_t> type_;
+  std::vector<std::uint8_t> available_;
+  std::vector<std::uint16_t> accel_busy_;
+  std::vector<std::uint32_t> busy_by_type_;
+  std::vector<std::uint64_t> cores_by_type_;
   DeviceStats stats_;
+  // Which (function, type) pairs can run: can_run_[function * types + type].
+  std::vector<std::uint8_t> can_run_;
+  // Dispatch groups, ranges referred to by Source::group_begin/group_size: the devices that can
+  // run a workload's function, of one site (scope site: one range per (workload, site), shared
+  // by the site's trace-row sources) or of all the workload's sites (scope fleet: one range per
+  // workload), in device order within each site. Built once; pick_device filters them by
+  // availability at each request.
+  std::vector<std::uint32_t> dispatch_devices_;
+  std::uint32_t unavailable_ = 0;  // devices with available_ 0: whoever changes available_ keeps it
+  // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
+  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
+  std::vector<std::uint32_t> instance_begin_;
+  std::vector<std::int32_t> instance_function_;
+  std::vector<std::uint8_t> instance_state_;
+  std::vector<std::uint8_t> instance_doomed_;  // removed when its request ends
+  std::vector<sim::Time> instance_idle_since_;
+  std::vector<std::int64_t> memory_free_;
+  // Image cache: device d's entry for artifact a at d * artifacts + a: last use, -1 if absent,
+  // or -2 - slot while request `slot` pulls it.
+  std::vector<sim::Time> cache_last_use_;
+  std::vector<std::int64_t> cache_free_;
+  std::vector<sim::RandomStream> start_rng_;  // container start times, per device
+  bool functions_ = false;  // some workload runs a function
+  // The network, when attached.
+  network::Network* net_ = nullptr;
+  const std::vector<network::LinkId>* access_links_ = nullptr;
+  network::NodeId first_device_node_ = 0;
 
   sim::PayloadPool<Request> requests_;
   std::vector<sim::Time> latencies_;
   RequestRecords records_;
+  LatencyParts parts_;
+  FunctionCounts counts_;
   std::vector<TimeSeries> series_;
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;

@@ -214,6 +214,7 @@ void NetworkActivity::handle(const sim::Event& event, sim::Engine& engine) {
 }
 
 void NetworkActivity::finish(sim::Time end) {
+  net_->account_active_flows(end);  // /links counts what unfinished transfers sent so far
   for (std::int64_t& row : open_episode_) {
     if (row >= 0) outage_records_.up_ns[static_cast<std::size_t>(row)] = end;
     row = -1;
@@ -223,6 +224,8 @@ void NetworkActivity::finish(sim::Time end) {
 Twin::Twin(FleetConfig config) : fleet_(std::move(config)) {
   if (fleet_.config().network.enabled) {
     network_ = std::make_unique<NetworkActivity>(fleet_.config(), fleet_.lp_count());
+    fleet_.attach_network(&network_->net(), &network_->access_links(),
+                          network_->device_node(0));
   }
 }
 

@@ -37,6 +37,7 @@ class NetworkActivity {
   void finish(sim::Time end);
 
   const network::Network& net() const { return *net_; }
+  network::Network& net() { return *net_; }  // the fleet model pulls images over it
   network::NodeId site_node(std::uint32_t site) const { return site; }
   network::NodeId device_node(std::uint32_t device) const {
     return static_cast<network::NodeId>(config_.sites.size() + device);
@@ -78,7 +79,8 @@ class NetworkActivity {
   std::vector<std::vector<double>> link_load_;  // by directed site link (2 per SiteLinkConfig)
 };
 
-// Everything a scenario simulates: the request model and, with a network section, the network.
+// Everything a scenario simulates: the request model and, with a network section, the network
+// (which then carries the fleet's image pulls and gives its requests their route latency).
 class Twin final : public sim::Model {
  public:
   explicit Twin(FleetConfig config);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <ctime>
 #include <stdexcept>
 #include <vector>
 
@@ -90,9 +91,16 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
   for (std::uint32_t i = 0; i < 100; ++i) change();
 
   const FlowModel::Stats before = model.stats();
+  const auto cpu_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
+  const double c0 = cpu_now();
   const auto t0 = std::chrono::steady_clock::now();
   for (std::uint32_t i = 0; i < config.changes; ++i) change();
   const auto t1 = std::chrono::steady_clock::now();
+  const double c1 = cpu_now();
   const FlowModel::Stats& after = model.stats();
 
   FlowChurnResult r;
@@ -108,6 +116,22 @@ FlowChurnResult run_flow_churn(const FlowChurnConfig& config) {
       changes > 0 ? static_cast<double>(after.flows_rerated - before.flows_rerated) / changes : 0;
   r.changed_per_change =
       changes > 0 ? static_cast<double>(after.rates_changed - before.rates_changed) / changes : 0;
+  r.classes_rerated_per_change =
+      changes > 0 ? static_cast<double>(after.classes_rerated - before.classes_rerated) / changes
+                  : 0;
+  r.classes_changed_per_change =
+      changes > 0 ? static_cast<double>(after.classes_changed - before.classes_changed) / changes
+                  : 0;
+  r.cpu_s = c1 - c0;
+  r.flow_changes_per_cpu_s = r.cpu_s > 0.0 ? 2.0 * changes / r.cpu_s : 0.0;
+  r.classes = model.class_count();
+  r.pruned_links = model.pruned_links();
+  r.prunes = after.prunes - before.prunes;
+  r.unprunes = after.unprunes - before.unprunes;
+  r.retries = after.retries - before.retries;
+  r.fills_per_change = changes > 0 ? static_cast<double>(after.fills - before.fills) / changes : 0;
+  r.classes_filled_per_change =
+      changes > 0 ? static_cast<double>(after.classes_filled - before.classes_filled) / changes : 0;
   return r;
 }
 

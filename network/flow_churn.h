@@ -30,6 +30,15 @@ struct FlowChurnResult {
   double mean_component_links = 0.0;
   double rerated_per_change = 0.0;    // flows whose rate a solve recomputed, per change
   double changed_per_change = 0.0;    // flows whose rate took a new value, per change
+  double classes_rerated_per_change = 0.0;  // rate classes a solve recomputed, per change
+  double classes_changed_per_change = 0.0;  // rate classes whose rate took a new value
+  double cpu_s = 0.0;                   // process CPU time of the churn phase (user + system)
+  double flow_changes_per_cpu_s = 0.0;  // 2 * changes / cpu_s: steadier than wall on a busy host
+  std::size_t classes = 0;              // rate classes at the end
+  std::size_t pruned_links = 0;         // links left out of the solve at the end
+  std::uint64_t prunes = 0, unprunes = 0, retries = 0;  // during the churn phase
+  double fills_per_change = 0.0;           // progressive fillings per change
+  double classes_filled_per_change = 0.0;  // classes filled over all fillings, per change
   std::uint64_t solves = 0;
 };
 

@@ -5,11 +5,14 @@
 // capacity, and no flow can get faster without slowing a flow that is not faster than it. A flow
 // may also carry a rate cap of its own (a sender or receiver limit), which acts as a private link.
 //
-// Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is solved
-// lazily, on the next query, and only for the flows connected to a changed link through shared
-// links (the affected component, or every flow when a giant component holds most of them): all
-// changes at one instant cost one solve. Finishing times live in an indexed heap, so
-// next_completion() is O(1) and a rate change costs O(log flows).
+// Flows with the same route and cap always get the same rate, so they share a *rate class*: one
+// rate, one service clock, and a heap of member finish tags; a rate change costs O(1) per class,
+// not per flow. Links that provably cannot fill (flows x the fastest rate <= capacity) are left
+// out of the solve, which merges classes further; a solve that makes one tight restores it and is
+// redone. Changes (start, remove, capacity) are recorded at a simulated instant; the allocation is
+// solved lazily, on the next query, and only for the classes a change can reach: all changes at
+// one instant cost one solve. Finishing times live in an indexed heap over classes, so
+// next_completion() is O(1). docs/network.md gives the equations and the proofs of exactness.
 //
 // Not modelled (docs/network.md): TCP slow start and congestion control, RTT-unfairness, packet
 // loss, cross-traffic on reverse paths.
@@ -66,26 +69,46 @@ class FlowModel {
     std::uint64_t changes = 0;        // start + remove + set_capacity calls
     std::uint64_t rates_changed = 0;  // of those, flows whose rate actually took a new value
     std::uint64_t links_solved = 0;   // links in the components the solves covered
-    std::uint64_t direct_solves = 0;  // solves that skipped the bounded region (it kept failing)
-    std::uint64_t unsearched_solves = 0;  // solves that took the whole network without a search
+    std::uint64_t direct_solves = 0;  // solves that skipped bounded regions (failing, or costlier)
+    std::uint64_t classes_rerated = 0;    // rate classes a solve recomputed (the solver's work)
+    std::uint64_t classes_changed = 0;    // of those, classes whose rate took a new value
+    std::uint64_t prunes = 0;             // links left out of the solve as provably slack
+    std::uint64_t unprunes = 0;           // pruned links restored (the bound no longer held)
+    std::uint64_t retries = 0;            // solves redone because a pruned link turned tight
+    std::uint64_t level_solves = 0;       // component solves restricted to the classes above a level
+    std::uint64_t small_solves = 0;       // solves of a network of few classes, filled whole
+    std::uint64_t fills = 0;              // progressive fillings (a bounded region may take several)
+    std::uint64_t classes_filled = 0;     // classes over all fillings: the solver's real work
   };
+  std::size_t class_count() const { return class_count_; }
+  // A network of at most this many rate classes is filled whole on every solve (no bounded region,
+  // no component search): cheaper than a region that fails. Default 512; tests set 0 to exercise
+  // the region and component logic on small networks.
+  void set_small_network(std::size_t classes) { small_network_ = classes; }
+  std::size_t pruned_links() const { return pruned_count_; }
   const Stats& stats() const;
 
  private:
-  // One entry of a link's flow list; `hop` is the link's index in the flow's route, so that a
-  // swap-remove can fix the moved flow's back-index in O(1).
+  using ClassId = std::uint32_t;
+  // One entry of a link's flow or class list; `hop` is the link's index in the flow's (class's)
+  // route, so that a swap-remove can fix the moved entry's back-index in O(1).
   struct LinkEntry {
-    FlowId flow;
+    std::uint32_t id;
     std::uint32_t hop;
   };
-  // A candidate bottleneck during progressive filling: a link, or a flow's own cap (is_cap).
+  // A candidate bottleneck during progressive filling: a link, or a class's rate cap (is_cap).
   struct FillEntry {
     double share;
     std::uint32_t id;
     std::uint32_t is_cap;
   };
-  struct HeapEntry {
+  struct HeapEntry {  // completion heap: a class, keyed by its first member's finish
     sim::Time finish;
+    FlowId flow;
+    ClassId cls;
+  };
+  struct Member {  // a class's member heap: finish tag in class service units (bytes), then id
+    double tag;
     FlowId flow;
   };
 
@@ -95,71 +118,134 @@ class FlowModel {
     if (!dirty_links_.empty()) solve();
   }
   void solve();
+  bool solve_once();  // false: a pruned link turned out tight and was restored; solve again
   void take_whole_network();
   void add_inside(LinkId link);
   void grow_region(std::size_t& scanned);
   void prepare_boundary();
   bool boundary_violated(LinkId link) const;
-  void fill_region();
-  void advance(FlowId flow, sim::Time now);
-  sim::Time finish_time(FlowId flow) const;
+  void fill_region(bool precomputed = false);  // precomputed: residual_/unfrozen_ of comp_links_
+  void next_epoch();
+  // The level below which the pending changes cannot alter the filling (see solve_once()).
+  double restart_level();
+  // Fills the classes that may change: those at or above `level` connected to the dirty links
+  // through links and classes at or above it; the classes below it keep their rates.
+  void fill_above(double level);
   bool active(FlowId flow) const { return flow < route_len_.size() && active_[flow] != 0; }
 
-  // Completion heap: binary min-heap on (finish, flow), heap_pos_[flow] == kNotInHeap when absent.
-  void heap_set(FlowId flow);  // inserts, moves or removes `flow` according to its rate
-  void heap_erase(FlowId flow);
+  // Rate classes. Flows with the same effective route (their route less the pruned links) and the
+  // same cap always get the same max-min rate, so they share one class: its rate, its service
+  // clock (bytes each member has been served), and a heap of its members by finish tag.
+  void join_class(FlowId flow, double bytes, sim::Time now);
+  double leave_class(FlowId flow, sim::Time now);  // returns the flow's remaining bytes
+  ClassId find_or_make_class(double cap, sim::Time now);  // key: eff_route_, cap
+  void drop_class(ClassId c);
+  double served(ClassId c, sim::Time now) const;
+  void bank(ClassId c, sim::Time now);  // served_[c] = served(c, now), class_time_[c] = now
+  std::uint64_t hash_key(std::span<const LinkId> route, double cap) const;
+  void table_insert(ClassId c);
+  void table_erase(ClassId c);
+  void member_sift_up(ClassId c, std::size_t i);
+  void member_sift_down(ClassId c, std::size_t i);
+
+  // Pruning: a link whose flows could not fill it even at the fastest rate in the network
+  // (flows x max rate <= capacity) is left out of the solve; its flows join coarser classes.
+  void prune(LinkId link, sim::Time now);
+  void unprune(LinkId link, sim::Time now);
+  void migrate(LinkId link, sim::Time now);  // moves the link's flows to their new classes
+  void rescan(sim::Time now);                // exact rate bound, then prune slack links
+
+  // Completion heap over classes: binary min-heap on (finish, flow), heap_pos_[class].
+  void heap_set(ClassId c);  // inserts, moves or removes `c` according to its rate and members
+  void heap_erase(ClassId c);
   void heap_rebuild();
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
+  sim::Time finish_time(ClassId c) const;
   static bool before(const HeapEntry& a, const HeapEntry& b) {
     return a.finish < b.finish || (a.finish == b.finish && a.flow < b.flow);
   }
 
   // Links (structure of arrays, indexed by LinkId).
   std::vector<double> capacity_;
-  std::vector<std::vector<LinkEntry>> link_flows_;
+  std::vector<std::vector<LinkEntry>> link_flows_;    // every flow crossing the link
+  std::vector<std::vector<LinkEntry>> link_classes_;  // classes crossing it (unpruned links only)
+  std::vector<double> link_weight_;        // flows of the classes in link_classes_
+  std::vector<std::uint8_t> pruned_;
   std::vector<std::uint32_t> link_mark_;   // solve epoch that last visited / dirtied the link
   std::vector<std::uint8_t> link_dirty_;
   std::vector<double> residual_;           // filling scratch: capacity left to unfrozen flows
-  std::vector<std::uint32_t> unfrozen_;    // filling scratch: flows not yet frozen
+  std::vector<double> unfrozen_;           // filling scratch: flows not yet frozen
   std::vector<std::uint32_t> link_inside_; // solve epoch in which the link is inside the region
   std::vector<double> level_;              // filling scratch: level it saturated at, or -1
-  std::vector<double> outside_max_;        // boundary scratch: fastest flow outside the region
-  std::vector<std::uint8_t> outside_bneck_;  // boundary scratch: an outside flow froze here
+  std::vector<double> outside_max_;        // boundary scratch: fastest class outside the region
+  std::vector<std::uint8_t> outside_bneck_;  // boundary scratch: an outside class froze here
   std::vector<std::uint8_t> region_misses_;  // how often a bounded region around it failed lately
+  std::vector<double> sat_level_;          // level it saturated at in the current allocation
+                                           // (kUnlimited: not saturated, or unknown)
 
   // Flows (structure of arrays, indexed by FlowId).
   std::vector<std::uint8_t> active_;
-  std::vector<double> remaining_;          // bytes left at last_update_
-  std::vector<double> rate_;               // bits per second
-  std::vector<double> cap_;
-  std::vector<double> new_rate_;           // filling scratch; < 0 while unfrozen
-  std::vector<std::uint32_t> frozen_at_;   // filling scratch: link it froze at, or kCapLabel
-  std::vector<std::uint32_t> bottleneck_;  // where the flow froze in its last solve (kCapLabel)
-  std::vector<sim::Time> last_update_;
+  std::vector<ClassId> class_of_;
+  std::vector<double> tag_;                // finish tag: class service at join + bytes
+  std::vector<std::uint32_t> member_pos_;  // position in its class's member heap
+  std::vector<double> flow_cap_;
   std::vector<std::uint32_t> route_off_;   // route in hops_ / hop_pos_ [off, off + len)
   std::vector<std::uint32_t> route_len_;
   std::vector<std::uint32_t> route_room_;  // slots reserved at route_off_ (kept on reuse)
-  std::vector<std::uint32_t> flow_mark_;
-  std::vector<std::uint32_t> heap_pos_;
   std::vector<LinkId> hops_;
   std::vector<std::uint32_t> hop_pos_;     // position of the flow in hops_[i]'s flow list
   std::vector<FlowId> free_;               // LIFO: the last removed slot is reused first
   std::size_t active_count_ = 0;
 
+  // Classes (structure of arrays, indexed by ClassId).
+  std::vector<double> weight_;             // member flows
+  std::vector<double> rate_;               // bits per second, per member
+  std::vector<double> cap_;
+  std::vector<double> served_;             // bytes served per member at class_time_
+  std::vector<sim::Time> class_time_;
+  std::vector<std::uint64_t> class_hash_;
+  std::vector<std::uint32_t> croute_off_, croute_len_, croute_room_;  // effective route
+  std::vector<LinkId> chops_;
+  std::vector<std::uint32_t> chop_pos_;    // position of the class in chops_[i]'s class list
+  std::vector<std::vector<Member>> members_;
+  std::vector<double> new_rate_;           // filling scratch; < 0 while unfrozen
+  std::vector<std::uint32_t> frozen_at_;   // filling scratch: link it froze at, or kCapLabel
+  std::vector<std::uint32_t> bottleneck_;  // where the class froze in its last solve (kCapLabel)
+  std::vector<std::uint32_t> class_mark_;
+  std::vector<std::uint8_t> fresh_;        // created since the last solve: no rate yet
+  std::vector<std::uint32_t> heap_pos_;
+  std::vector<ClassId> free_classes_;
+  std::vector<ClassId> live_classes_;      // every class with members, dense (swap-removed)
+  std::vector<std::uint32_t> live_pos_;    // position in live_classes_
+  std::size_t class_count_ = 0;
+  std::vector<ClassId> table_;             // open addressing (linear probing) on class_hash_
+  std::vector<LinkId> eff_route_;          // scratch: a flow's effective route
+
+  // Pruning state. rate_bound_ >= every class rate (exact at the last rescan, raised by solves);
+  // worst_load_ >= flows/capacity of every pruned link (exact at the last rescan, raised by
+  // starts). A pruned link l is valid while flows(l) * rate_bound_ <= capacity(l).
+  double rate_bound_ = kUnlimited;
+  double worst_load_ = 0.0;
+  std::uint32_t solves_to_rescan_ = 0;
+  std::size_t pruned_count_ = 0;
+  std::size_t small_network_ = 512;
+
   // Lazy solve state and reusable scratch.
   std::vector<LinkId> dirty_links_;
+  std::vector<LinkId> solve_dirty_;  // the dirty links of the current solve (kept for a retry)
   sim::Time dirty_time_ = 0;   // the instant of the pending changes
   sim::Time last_time_ = 0;    // latest instant seen (calls must not go back in time)
   std::uint32_t epoch_ = 0;
-  std::vector<std::uint32_t> giant_mark_;  // == giant_gen_: in the last giant component found
-  std::uint32_t giant_gen_ = 0;
-  std::uint32_t giant_solves_left_ = 0;  // component solves that take the whole network unsearched
+  double work_regions_ = 0.0;  // moving average of classes filled by solves trying regions first
+  double work_direct_ = 0.0;   // ... and by solves going straight to the component
+  std::uint32_t strategy_clock_ = 0;
   std::vector<LinkId> comp_links_;
-  std::vector<FlowId> comp_flows_;
+  std::vector<ClassId> comp_classes_;
   std::vector<LinkId> boundary_;
-  std::vector<FlowId> changed_;  // flows whose rate the last solve changed
+  std::vector<ClassId> changed_;  // classes whose rate the last solve changed
   std::vector<FillEntry> fill_heap_;
+  std::vector<std::pair<double, double>> rank_;  // restart_level() scratch: (rate, weight)
   std::vector<HeapEntry> heap_;
   Stats stats_;
 };

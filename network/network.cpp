@@ -42,6 +42,9 @@ Network::Network(Topology topology, NetworkOptions options, sim::LpId lp)
   queue_tail_.assign(nodes, kNoSlot);
   queue_length_.assign(nodes, 0);
   last_delivery_.assign(nodes, 0);
+  next_seq_.assign(nodes, 0);
+  next_handover_.assign(nodes, 0);
+  held_head_.assign(nodes, kNoSlot);
 }
 
 sim::Time Network::draw_latency(const std::vector<LinkId>& route) {
@@ -68,6 +71,7 @@ TransferId Network::begin(const TransferRequest& request, bool message, sim::Tim
   t.message = message;
   t.sent = sent;
   t.start = engine.now();
+  if (message) t.seq = next_seq_[request.from]++;  // transmitted in the order sent
   if (request.timeout > 0 && request.on_break == OnBreak::kResume) {
     engine.schedule(lp_, lp_, sim::add_saturating(t.start, request.timeout), kTimeout,
                     std::uint64_t{generation_[id]} << 32 | id);
@@ -123,18 +127,9 @@ void Network::finish(TransferId id, Outcome outcome, sim::Time end, double bytes
   Transfer& t = transfers_[id];
   const TransferRequest& r = t.request;
   if (t.message) {
-    // A receiver hands a sender's messages on in order: none arrives before an earlier one.
-    if (outcome == Outcome::kDelivered) {
-      end = std::max(end, last_delivery_[r.from]);
-      last_delivery_[r.from] = end;
-    }
-    messages_.from.push_back(r.from);
-    messages_.to.push_back(r.to);
-    messages_.bytes.push_back(r.bytes);
-    messages_.sent_ns.push_back(t.sent);
-    messages_.transmit_ns.push_back(t.start);
-    messages_.delivered_ns.push_back(end);
-    messages_.outcome.push_back(static_cast<std::uint16_t>(outcome));
+    reorder_point({r.from, r.to, r.bytes, t.sent, t.start, end, outcome, r.notify_lp,
+                   r.notify_kind, r.cookie, t.seq, kNoSlot},
+                  engine);
   } else {
     records_.from.push_back(r.from);
     records_.to.push_back(r.to);
@@ -146,12 +141,63 @@ void Network::finish(TransferId id, Outcome outcome, sim::Time end, double bytes
     records_.outcome.push_back(static_cast<std::uint16_t>(outcome));
     records_.tag.push_back(r.tag);
     records_.reroutes.push_back(t.reroutes);
+    engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
+                    static_cast<std::uint16_t>(outcome));
   }
-  engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
-                  static_cast<std::uint16_t>(outcome));
   t.state = State::kDone;
   ++generation_[id];
   transfers_.release(id);
+}
+
+void Network::reorder_point(const Held& message, sim::Engine& engine) {
+  const NodeId from = message.from;
+  if (message.seq != next_handover_[from]) {  // an earlier message is still on its way: hold it
+    const std::uint32_t slot = held_.acquire();
+    held_[slot] = message;
+    std::uint32_t* link = &held_head_[from];
+    while (*link != kNoSlot && held_[*link].seq < message.seq) link = &held_[*link].next;
+    held_[slot].next = *link;
+    *link = slot;
+    return;
+  }
+  hand_over(message, engine);
+  ++next_handover_[from];
+  while (held_head_[from] != kNoSlot && held_[held_head_[from]].seq == next_handover_[from]) {
+    const std::uint32_t slot = held_head_[from];
+    const Held next = held_[slot];
+    held_head_[from] = next.next;
+    held_.release(slot);
+    hand_over(next, engine);
+    ++next_handover_[from];
+  }
+}
+
+// A delivered message arrives no earlier than the one handed over before it.
+void Network::hand_over(const Held& m, sim::Engine& engine) {
+  sim::Time end = m.end;
+  if (m.outcome == Outcome::kDelivered) {
+    end = std::max(end, last_delivery_[m.from]);
+    last_delivery_[m.from] = end;
+  }
+  messages_.from.push_back(m.from);
+  messages_.to.push_back(m.to);
+  messages_.bytes.push_back(m.bytes);
+  messages_.sent_ns.push_back(m.sent);
+  messages_.transmit_ns.push_back(m.transmit);
+  messages_.delivered_ns.push_back(end);
+  messages_.outcome.push_back(static_cast<std::uint16_t>(m.outcome));
+  engine.schedule(lp_, m.notify_lp, end, m.notify_kind, m.cookie,
+                  static_cast<std::uint16_t>(m.outcome));
+}
+
+void Network::account_active_flows(sim::Time now) {
+  for (FlowId f = 0; f < flow_owner_.size(); ++f) {
+    if (flow_owner_[f] == kNoTransfer) continue;
+    const double left = flows_.remaining_bytes(f, now);
+    const double sent = std::max(0.0, flow_bytes_[f] - left);
+    for (LinkId l : flows_.route(f)) link_bytes_[l] += sent;
+    flow_bytes_[f] -= sent;  // what retire_flow() still has to credit
+  }
 }
 
 void Network::retire_flow(FlowId f, double bytes_left, sim::Time now) {

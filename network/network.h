@@ -96,8 +96,11 @@ class Network {
   // Starts a transfer at engine.now(); its end is announced to the requester.
   TransferId start(const TransferRequest& request, sim::Engine& engine);
   // Sends a message through `from`'s store-and-forward queue: at once if `from` reaches `to`, else
-  // when it does again. Messages from one node are delivered in the order sent; a full queue
-  // drops the oldest or the newest (NetworkOptions::drop). Its end is announced like a transfer's.
+  // when it does again. Messages from one node are handed over in the order sent, whatever their
+  // size (a reorder point holds a message that arrives before an earlier one of its sender). The
+  // queue holds only what waits on the device: a message in flight has left it. A full queue
+  // drops the oldest or the newest waiting message (NetworkOptions::drop). Its end is announced
+  // like a transfer's.
   void send_message(NodeId from, NodeId to, std::int64_t bytes, sim::LpId notify_lp,
                     std::uint16_t notify_kind, std::uint64_t cookie, sim::Engine& engine);
   std::size_t queued_messages() const { return queued_total_; }
@@ -116,8 +119,12 @@ class Network {
   const TransferRecords& records() const { return records_; }
   const MessageRecords& messages() const { return messages_; }
   // Bytes each directed link has carried so far (flows count what they sent before ending or
-  // breaking; fast-path messages count whole at their start).
+  // breaking, and active flows what they had sent at the last account_active_flows(); fast-path
+  // messages count whole at their start).
   const std::vector<double>& link_bytes() const { return link_bytes_; }
+  // Credits every link with the bytes its active flows have sent up to `now` (the run's end), so
+  // that link_bytes() covers transfers still under way. Idempotent at one instant; the flows go on.
+  void account_active_flows(sim::Time now);
   std::size_t active_transfers() const { return transfers_.live(); }
 
  private:
@@ -132,6 +139,21 @@ class Network {
     FlowId flow = kNoFlow;
     State state = State::kDone;
     std::uint32_t reroutes = 0;
+    std::uint64_t seq = 0;  // messages: the sender's sequence number
+  };
+
+  // A message that reached its peer before an earlier one of its sender: held at the reorder
+  // point until every earlier message has been handed over (intrusive list per sender, by seq).
+  struct Held {
+    NodeId from, to;
+    std::int64_t bytes;
+    sim::Time sent, transmit, end;
+    Outcome outcome;
+    sim::LpId notify_lp;
+    std::uint16_t notify_kind;
+    std::uint64_t cookie;
+    std::uint64_t seq;
+    std::uint32_t next;
   };
 
   struct Queued {  // a message waiting in its sender's queue
@@ -156,6 +178,9 @@ class Network {
   void launch(TransferId id, double bytes, sim::Time now, sim::Engine& engine);
   void finish(TransferId id, Outcome outcome, sim::Time end, double bytes_left,
               sim::Engine& engine);
+  // Hands a message that ended over in its sender's order, then any held ones it unblocks.
+  void reorder_point(const Held& message, sim::Engine& engine);
+  void hand_over(const Held& message, sim::Engine& engine);
   void check_completions(sim::Engine& engine);
   // Removes flow f, crediting its links with the bytes it sent.
   void retire_flow(FlowId f, double bytes_left, sim::Time now);
@@ -171,7 +196,7 @@ class Network {
   sim::PayloadPool<Transfer> transfers_;
   std::vector<std::uint32_t> generation_;  // by transfer slot: bumped when a transfer ends
   std::vector<TransferId> flow_owner_;     // by FlowId
-  std::vector<double> flow_bytes_;         // by FlowId: bytes it had to send when it started
+  std::vector<double> flow_bytes_;         // by FlowId: bytes left when last credited to links
   std::vector<double> link_bytes_;
   std::vector<TransferId> parked_;         // resumable transfers without a route, in order
   std::vector<LinkId> route_;              // scratch
@@ -188,6 +213,11 @@ class Network {
   std::vector<std::uint32_t> queue_head_, queue_tail_, queue_length_;
   std::vector<NodeId> waiting_nodes_;  // nodes with a non-empty queue, in order of first wait
   std::vector<sim::Time> last_delivery_;  // by node: messages arrive in order
+  // Reorder point, by sender: the next sequence number to transmit, the next to hand over, and
+  // the held messages (head of a list sorted by seq, over held_).
+  std::vector<std::uint64_t> next_seq_, next_handover_;
+  std::vector<std::uint32_t> held_head_;
+  sim::PayloadPool<Held> held_;
   std::size_t queued_total_ = 0;
 };
 

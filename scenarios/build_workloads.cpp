@@ -54,6 +54,14 @@ void Builder::check_workloads() {
                              : *scope == "fleet" ? models::ArrivalScope::kFleet
                                                  : models::ArrivalScope::kSite;
       }
+      if (w.contains("service") && w.contains("function")) {
+        diag_.add(path + "/function", "give 'service' (a plain service time) or 'function', not "
+                                      "both");
+      } else if (!w.contains("service") && !w.contains("function")) {
+        diag_.add(path, "missing 'service' or 'function': what each request runs");
+      } else if (const std::string* f = string_of(w, "function")) {
+        function_info(*f, path + "/function");
+      }
       check_arrivals(i, *kind, path);
       continue;
     }
@@ -213,10 +221,18 @@ void Builder::build_workloads(models::FleetConfig& out) {
     const Json& w = workloads[i];
     const std::string& kind = w["kind"].get_ref<const std::string&>();
     if (kind == "requests") {
-      out.workloads.push_back({w["name"].get<std::string>(), workload_sites_[i],
-                               workload_rate_[i], distribution(w["service"]),
-                               dispatch(w["dispatch"].get<std::string>()),
-                               workload_arrivals_[i], workload_scope_[i]});
+      models::WorkloadConfig wl{w["name"].get<std::string>(), workload_sites_[i],
+                                workload_rate_[i],
+                                w.contains("service") ? distribution(w["service"])
+                                                      : sim::Distribution::constant(0.0),
+                                dispatch(w["dispatch"].get<std::string>()),
+                                workload_arrivals_[i],
+                                workload_scope_[i]};
+      if (w.contains("function")) {
+        wl.function = function_index(w["function"].get<std::string>(), out);
+      }
+      if (w.contains("deadline")) wl.deadline = *duration_of(w["deadline"]);
+      out.workloads.push_back(std::move(wl));
     } else if (kind == "transfers") {
       const Json& size = w["size"];
       out.transfers.push_back(

@@ -18,7 +18,23 @@ Json type_json(const models::DeviceType& t) {
           {"arch", t.arch},
           {"accelerator", t.accelerator},
           {"idle_power_w", t.idle_power_w},
-          {"max_power_w", t.max_power_w}};
+          {"max_power_w", t.max_power_w},
+          {"storage", sim::format_size(t.storage_bytes)},
+          {"accelerators", t.accelerators},
+          {"accelerator_memory", sim::format_size(t.accelerator_memory_bytes)},
+          {"accelerator_power_w", t.accelerator_power_w},
+          {"network_interface", t.network_interface},
+          {"nic", sim::format_rate(t.nic_bps)},
+          {"locality", t.locality},
+          {"execution_profile", t.fet_profile.empty() ? "none" : t.fet_profile},
+          {"container_start",
+           {{"s", t.container_start.s},
+            {"loc", t.container_start.loc},
+            {"scale", t.container_start.scale},
+            {"xmin", t.container_start.xmin},
+            {"xmax", t.container_start.xmax}}},
+          {"max_instances", t.max_instances},
+          {"interference", t.interference}};
 }
 
 }  // namespace
@@ -30,6 +46,7 @@ void Builder::run(models::FleetConfig& out) {
   expand_fleet();
   network_ = r_.contains("network") && r_["network"].is_object();
   check_network();
+  check_functions();
   check_workloads();
   check_outages();
   if (diag_.count() == 0) check_scale();
@@ -75,7 +92,9 @@ void Builder::check_scale() {
     const auto n = static_cast<double>(workload_devices_[i].size());
     if (kind == "requests") {
       // Streams: one per site, device or workload (scope), times the trace rows (azure_trace);
-      // a trace with a site column has one per site.
+      // a trace with a site column has one per site. With scope device this counts every device
+      // of the sites, an upper bound: functions are resolved later, and devices that cannot run
+      // the workload's function get no stream.
       std::uint64_t streams = workload_sites_[i].size();
       if (workload_scope_[i] == models::ArrivalScope::kDevice) {
         streams = 0;
@@ -170,9 +189,11 @@ void Builder::build(models::FleetConfig& out) {
     }
   }
 
+  out.registry_site = registry_;
   build_workloads(out);
   if (network_) build_network(out);
   out.outages = std::move(outages_);
+  check_placeable(out);
 
   // The resolved document records every type the run used, in full.
   Json types = Json::object();

@@ -12,6 +12,30 @@ namespace {
 const std::vector<const char*>& preset_names();
 const ObjectSpec& access_spec();
 
+const ObjectSpec& bounded_lognormal_spec() {
+  static const ObjectSpec spec{
+      .name = "bounded_lognormal",
+      .help = "A bounded lognormal in seconds, as faas-sim fits execution and start times: X = "
+              "loc + scale * exp(s * Z), Z standard normal (scipy's lognorm(s, loc, scale)), "
+              "drawn again until xmin <= X <= xmax. At least 1 % of the unbounded distribution "
+              "must lie within the bounds.",
+      .fields = {
+          {.key = "s", .kind = Kind::kNumber, .required = true,
+           .help = "shape: standard deviation of the log", .min = 0, .min_exclusive = true,
+           .max = 20},
+          {.key = "loc", .kind = Kind::kNumber, .required = true, .help = "location (shift)",
+           .unit = "s", .min = -1e7, .max = 1e7},
+          {.key = "scale", .kind = Kind::kNumber, .required = true,
+           .help = "scale: e^(mean of the log)", .unit = "s", .min = 0, .min_exclusive = true,
+           .max = 1e7},
+          {.key = "xmin", .kind = Kind::kNumber, .required = true, .help = "lower bound",
+           .unit = "s", .min = 0, .max = 1e7},
+          {.key = "xmax", .kind = Kind::kNumber, .required = true,
+           .help = "upper bound, at least xmin", .unit = "s", .min = 0, .max = 1e7},
+      }};
+  return spec;
+}
+
 const ObjectSpec& device_type_spec() {
   static const ObjectSpec spec{
       .name = "device_type",
@@ -38,6 +62,43 @@ const ObjectSpec& device_type_spec() {
           {.key = "max_power_w", .kind = Kind::kNumber,
            .help = "power drawn with every core busy; at least idle_power_w", .unit = "W",
            .min = 0},
+          {.key = "storage", .kind = Kind::kSize,
+           .help = "capacity of the image and model cache", .unit = "bytes", .min = 0,
+           .default_note = "the base's; 16GiB for a new type"},
+          {.key = "accelerators", .kind = Kind::kInteger,
+           .help = "accelerator units; each runs one request of an accelerator function",
+           .min = 0, .max = 64, .default_note = "the base's; 1 with an accelerator, else 0"},
+          {.key = "accelerator_memory", .kind = Kind::kSize, .help = "memory of one accelerator",
+           .unit = "bytes", .min = 0, .default_note = "the base's; 0 for a new type"},
+          {.key = "accelerator_power_w", .kind = Kind::kNumber,
+           .help = "extra power drawn by one busy accelerator", .unit = "W", .min = 0,
+           .max = 1e5, .default_note = "the base's; 0 for a new type"},
+          {.key = "network_interface", .kind = Kind::kChoice,
+           .help = "kind of network interface", .choices = {"ethernet", "wifi", "mobile"},
+           .default_note = "the base's; ethernet for a new type"},
+          {.key = "nic", .kind = Kind::kRate,
+           .help = "bandwidth of the network interface: image pulls use it when the scenario "
+                   "has no network",
+           .unit = "bit/s", .min = 0, .min_exclusive = true,
+           .default_note = "the base's; 1Gbps for a new type"},
+          {.key = "locality", .kind = Kind::kChoice,
+           .help = "where such devices stand: a label schedulers may match",
+           .choices = {"edge", "mec", "cloud"}, .default_note = "the base's; edge for a new type"},
+          {.key = "execution_profile", .kind = Kind::kString,
+           .help = "the built-in type whose published execution times (faas-sim fits) apply to "
+                   "built-in functions on this type, or \"none\"",
+           .default_note = "the base's; none for a new type"},
+          {.key = "container_start", .kind = Kind::kObject,
+           .help = "time to start a container whose image is present",
+           .object = &bounded_lognormal_spec(),
+           .default_note = "the base's; the nuc class for a new type"},
+          {.key = "max_instances", .kind = Kind::kInteger,
+           .help = "function instances a device holds at once, idle ones included", .min = 1,
+           .max = 65535, .default_note = "the base's; 2 * cores for a new type"},
+          {.key = "interference", .kind = Kind::kNumber,
+           .help = "slowdown k: a request's execution time is multiplied by 1 + k * (other "
+                   "busy cores) / cores, fixed when it starts",
+           .min = 0, .max = 100, .default_note = "the base's; 0 for a new type"},
       }};
   return spec;
 }
@@ -548,9 +609,18 @@ const ObjectSpec& workload_spec() {
           {.key = "arrivals", .kind = Kind::kObject, .required = true,
            .help = "the arrival process", .object = &arrivals_spec(),
            .only_for = {"requests", "transfers"}},
-          {.key = "service", .kind = Kind::kObject, .required = true,
-           .help = "the service-time distribution", .object = &service_spec(),
+          {.key = "service", .kind = Kind::kObject,
+           .help = "the service-time distribution; required without `function`",
+           .object = &service_spec(), .only_for = {"requests"}},
+          {.key = "function", .kind = Kind::kString,
+           .help = "the function each request runs (a built-in or one declared in "
+                   "`functions`), instead of `service`",
            .only_for = {"requests"}},
+          {.key = "deadline", .kind = Kind::kDuration,
+           .help = "a completed request whose latency exceeds this missed its deadline; "
+                   "replaces the function's",
+           .unit = "s", .min = 0, .min_exclusive = true,
+           .default_note = "the function's; none", .only_for = {"requests"}},
           {.key = "dispatch", .kind = Kind::kChoice,
            .help = "how a site picks the device for a request: uniformly at random, in turn, or "
                    "the one with the fewest requests per core (ties to the first)",
@@ -560,8 +630,9 @@ const ObjectSpec& workload_spec() {
            .help = "where the arrival streams are: one per matched site, dispatched over its "
                    "devices (site); one per device of those sites, all its requests to that "
                    "device (device); or one for the workload, dispatched over all devices of "
-                   "those sites (fleet). Rates are per stream. A trace with a site column needs "
-                   "site",
+                   "those sites (fleet). Rates are per stream. With a function only devices "
+                   "that can run it count: they alone are dispatched to, and get a stream with "
+                   "device. A trace with a site column needs site",
            .default_json = "\"site\"", .choices = {"site", "device", "fleet"},
            .only_for = {"requests"}},
           {.key = "size", .kind = Kind::kEither, .required = true,
@@ -583,6 +654,65 @@ const ObjectSpec& workload_spec() {
       },
       .kind_key = "kind",
       .noun = "workload"};
+  return spec;
+}
+
+const ObjectSpec& image_spec() {
+  static const ObjectSpec spec{
+      .name = "image",
+      .help = "A container image or an ML model (the key is its name): replaces a built-in "
+              "one of the same name, or declares a new one. Give `size` (every architecture) or "
+              "`sizes` (per architecture), or both (`sizes` first).",
+      .fields = {
+          {.key = "kind", .kind = Kind::kChoice, .help = "what it is",
+           .default_json = "\"container\"", .choices = {"container", "model"}},
+          {.key = "size", .kind = Kind::kSize, .help = "size for every architecture",
+           .unit = "bytes", .min = 0, .min_exclusive = true},
+          {.key = "sizes", .kind = Kind::kStringMap,
+           .help = "size per CPU architecture (x86_64, aarch64, armv7, ...): a device of an "
+                   "architecture with no size cannot run functions of this image"},
+      }};
+  return spec;
+}
+
+const ObjectSpec& function_spec() {
+  static const ObjectSpec spec{
+      .name = "function",
+      .help = "A function (the key is its name): replaces fields of a built-in function (the "
+              "faas-sim workloads, docs/devices.md) or declares a new one.",
+      .fields = {
+          {.key = "image", .kind = Kind::kString,
+           .help = "its container image: a built-in or one declared in `images`",
+           .default_note = "the built-in function's; none for a new function"},
+          {.key = "model", .kind = Kind::kString,
+           .help = "an ML model pulled with the image at a cold start",
+           .default_note = "the built-in function's; none for a new function"},
+          {.key = "memory", .kind = Kind::kSize,
+           .help = "memory one instance holds; an instance that does not fit waits",
+           .unit = "bytes", .min = 0,
+           .default_note = "the built-in function's; 128MiB for a new function"},
+          {.key = "arch", .kind = Kind::kString,
+           .help = "required CPU architecture (x86_64, aarch64, armv7, ...)",
+           .default_note = "any"},
+          {.key = "accelerator", .kind = Kind::kChoice,
+           .help = "required accelerator; each request then holds one of the device's "
+                   "accelerators as well as a core",
+           .choices = {"", "gpu", "tpu"}, .default_note = "the built-in function's; \"\""},
+          {.key = "work", .kind = Kind::kDuration,
+           .help = "execution time on one core of the reference cloud VM; a device type with no "
+                   "execution time listed takes work / core_speed",
+           .unit = "s", .min = 0, .min_exclusive = true,
+           .default_note = "the built-in function's; none for a new function"},
+          {.key = "execution_times", .kind = Kind::kObjectMap,
+           .help = "execution time per device type (the key), replacing the built-in fits",
+           .default_json = "{}", .object = &bounded_lognormal_spec()},
+          {.key = "deadline", .kind = Kind::kDuration,
+           .help = "a completed request whose latency exceeds this missed its deadline; 0s: none",
+           .default_json = "\"0s\"", .unit = "s", .min = 0},
+          {.key = "keep_alive", .kind = Kind::kDuration,
+           .help = "an idle instance is removed after this (scale to zero)",
+           .default_json = "\"5m\"", .unit = "s", .min = 0},
+      }};
   return spec;
 }
 
@@ -639,6 +769,15 @@ const ObjectSpec& scenario_spec() {
            .object = &network_spec(), .default_note = "none"},
           {.key = "outages", .kind = Kind::kList, .help = "outages of network elements",
            .default_json = "[]", .object = &outage_spec()},
+          {.key = "images", .kind = Kind::kObjectMap,
+           .help = "container images and ML models: overrides of the built-ins and new ones",
+           .default_json = "{}", .object = &image_spec()},
+          {.key = "functions", .kind = Kind::kObjectMap,
+           .help = "functions: overrides of the built-ins and new ones", .default_json = "{}",
+           .object = &function_spec()},
+          {.key = "registry", .kind = Kind::kString,
+           .help = "the site images are pulled from (with a network), by exact name",
+           .default_note = "the first site of kind cloud, else the first site"},
           {.key = "output", .kind = Kind::kObject, .help = "what the results record",
            .default_json = "{}", .object = &output_spec()},
       }};

@@ -68,6 +68,27 @@ class Builder {
   std::vector<std::string> type_names() const;
   // Reports `type` (at `path`) as unknown: "unknown <what> '<type>'; ... known types: ...".
   void unknown_type(const std::string& path, const char* what, const std::string& type);
+  std::optional<models::BoundedLognormal> bounded_lognormal(const Json& fit,
+                                                            const std::string& path);
+
+  // build_functions.cpp: images, functions and the registry.
+  struct FunctionInfo {
+    models::BuiltinFunction base;  // name, image, model, memory, accelerator, work_s
+    std::string arch;
+    bool builtin = false;
+    bool work_given = false;
+    sim::Time deadline = 0;
+    sim::Time keep_alive = 5 * sim::kMinute;
+    std::unordered_map<std::string, models::BoundedLognormal> fits;  // by device type
+  };
+  void check_functions();
+  // The function named `name` at `path` (a workload's "function"), resolved; nullptr if unknown
+  // (reported).
+  const FunctionInfo* function_info(const std::string& name, const std::string& path);
+  // The index of function `name` in out.functions, added (with its artifacts) on first use.
+  std::int32_t function_index(const std::string& name, models::FleetConfig& out);
+  std::int32_t artifact_index(const std::string& name, models::FleetConfig& out);
+  void check_placeable(const models::FleetConfig& out);
 
   // build_fleet.cpp
   void expand_sites();
@@ -153,6 +174,9 @@ class Builder {
   Indices workload_peer_;
   Indices device_site_;  // by device; empty when the fleet is invalid
   bool devices_incomplete_ = false;
+  std::unordered_map<std::string, models::Artifact> images_;  // built-in and declared
+  std::unordered_map<std::string, FunctionInfo> functions_;  // declared and used built-ins
+  std::uint32_t registry_ = 0;
   std::vector<std::string> device_names_;  // built on first use
   std::unordered_map<std::string, std::uint32_t> device_index_;
 };

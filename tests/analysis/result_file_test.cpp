@@ -76,7 +76,8 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   const Table& d = f.devices;
   ASSERT_EQ(d.rows, 3u);
   EXPECT_EQ(d.column_names,
-            (std::vector<std::string>{"id", "name", "type", "site", "cores", "core_speed", "served",
+            (std::vector<std::string>{"id", "name", "type", "site", "cores", "core_speed", "arch",
+                                      "accelerator", "locality", "served", "cold_starts",
                                       "busy_core_seconds", "utilisation", "in_system",
                                       "energy_j"}));
   EXPECT_EQ(d.numeric.at("energy_j"), run.model->device_stats().energy_j);
@@ -117,15 +118,18 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   ASSERT_GT(r.size(), 500u);
   const Table& q = f.events.at("requests");
   EXPECT_EQ(q.rows, r.size());
-  EXPECT_EQ(q.column_names, (std::vector<std::string>{"arrival_ns", "start_ns", "end_ns", "device",
-                                                      "site", "workload"}));
+  EXPECT_EQ(q.column_names,
+            (std::vector<std::string>{"arrival_ns", "start_ns", "end_ns", "device", "site",
+                                      "workload", "function", "network_ns", "queue_ns",
+                                      "cold_start_ns", "pull_ns", "exec_ns", "outcome",
+                                      "deadline_missed"}));
   EXPECT_EQ(q.integer.at("arrival_ns"), r.arrival_ns);
   EXPECT_EQ(q.integer.at("start_ns"), r.start_ns);
   EXPECT_EQ(q.integer.at("end_ns"), r.end_ns);
   EXPECT_EQ(q.integer.at("device"), widen(r.device));
   EXPECT_EQ(q.integer.at("site"), widen(r.site));
   EXPECT_EQ(q.integer.at("workload"), widen(r.workload));
-  EXPECT_EQ(q.attributes.at("device"), "row (= id) in /devices");
+  EXPECT_EQ(q.attributes.at("device"), "row (= id) in /devices; 4294967295 when rejected");
 
   ASSERT_EQ(f.summary.size(), run.summary.values.size());
   for (const auto& [key, value] : run.summary.values) EXPECT_EQ(f.summary.at(key), value) << key;
@@ -165,6 +169,81 @@ TEST_F(ResultFileTest, StoresNoObjectTimestamps) {
     EXPECT_EQ(info.mtime, 0) << object;
   }
   H5Fclose(file);
+}
+
+// The small run with a function that needs x86_64: the big VM (site cloud) runs it after a cold
+// start; edge-1 has only armv7 devices, so its requests are rejected.
+TEST_F(ResultFileTest, KeepsTheFunctionTableOutcomesAndLatencyBreakdown) {
+  auto run = testing::run_small();
+  models::FleetConfig& c = run.scenario.fleet;
+  c.types[0].arch = "armv7";
+  c.types[1].arch = "x86_64";
+  for (auto& t : c.types) {
+    t.memory_bytes = std::int64_t{1} << 30;
+    t.storage_bytes = std::int64_t{1} << 30;
+    t.max_instances = 8;
+    t.container_start = {1e-12, 0.5, 0.5, 0.5, 1.5};  // 1 s
+  }
+  c.artifacts = {{"img", false, {{"x86_64", 50'000'000}}}};
+  models::FunctionConfig f;
+  f.name = "fn";
+  f.image = 0;
+  f.memory_bytes = 64 << 20;
+  f.arch = "x86_64";
+  f.work_s = 0.02;
+  f.deadline = 50 * sim::kMillisecond;
+  f.exec = {{models::ExecutionTime::Kind::kWork, {}}, {models::ExecutionTime::Kind::kWork, {}}};
+  c.functions = {f};
+  c.workloads[0].function = 0;
+  c.warmup = 0;  // record the first, cold, requests too
+  auto run_model = [&](bool rows) {
+    c.record_requests = rows;
+    auto model = std::make_unique<models::FleetModel>(c);
+    sim::Engine engine(model->lp_count());
+    model->start(engine);
+    engine.run(*model, c.duration);
+    model->finish(engine.now());
+    return model;
+  };
+  const auto m = run_model(true);
+  const Summary summary = summarize(*m, run.info);
+  write_results(path("r.h5"), run.scenario, *m, run.info, summary);
+  const ResultFile file = read_results(path("r.h5"));
+  ASSERT_EQ(file.functions.rows, 1u);
+  EXPECT_EQ(file.functions.text.at("execution_times")[0], "small:cannot big:work");
+  EXPECT_EQ(file.functions.integer.at("memory_bytes")[0], 64 << 20);
+  const Table& q = file.events.at("requests");
+  const models::RequestRecords& r = m->requests();
+  ASSERT_EQ(q.rows, r.size());
+  EXPECT_EQ(q.integer.at("cold_start_ns"), r.cold_start_ns);
+  EXPECT_EQ(q.integer.at("exec_ns"), r.exec_ns);
+  std::size_t rejected = 0, completed = 0;
+  for (std::size_t i = 0; i < q.rows; ++i) {
+    const std::string& outcome = q.text.at("outcome")[i];
+    if (outcome == "rejected") {
+      ++rejected;
+      EXPECT_EQ(q.integer.at("site")[i], 1);
+      EXPECT_EQ(q.integer.at("device")[i], 4294967295);
+    } else {
+      ++completed;
+      EXPECT_EQ(outcome, "completed");
+      EXPECT_EQ(q.integer.at("end_ns")[i] - q.integer.at("arrival_ns")[i],
+                q.integer.at("network_ns")[i] + q.integer.at("queue_ns")[i] +
+                    q.integer.at("cold_start_ns")[i] + q.integer.at("exec_ns")[i]);
+    }
+  }
+  EXPECT_EQ(static_cast<double>(rejected), file.summary.at("requests_rejected"));
+  EXPECT_EQ(static_cast<double>(completed), file.summary.at("requests"));
+  EXPECT_GT(rejected, 200u);
+  EXPECT_GE(file.summary.at("cold_starts"), 1.0);  // one instance per concurrent request
+  EXPECT_GT(file.summary.at("deadline_misses"), 0.0);  // the first requests wait for the 1 s start
+  // The summary's component percentiles are the same whether the rows are kept or not.
+  const auto without_rows = run_model(false);
+  const Summary other = summarize(*without_rows, run.info);
+  for (const char* key : {"latency_queue_p99_s", "latency_cold_start_p99_s", "latency_exec_p95_s",
+                          "latency_network_p50_s", "deadline_misses", "cold_starts"}) {
+    EXPECT_EQ(summary.get(key), other.get(key)) << key;
+  }
 }
 
 TEST_F(ResultFileTest, WritesAnEmptyRequestTableWhenNoRowsAreKept) {

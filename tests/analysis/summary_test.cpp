@@ -50,7 +50,16 @@ TEST(Summary, OfASmallRunFollowsTheDocumentedDefinitions) {
                                             "arrivals", "requests_in_flight", "throughput_per_s",
                                             "latency_mean_s", "latency_p50_s", "latency_p95_s",
                                             "latency_p99_s", "latency_max_s", "utilisation_mean",
-                                            "energy_kwh", "power_mean_w"}));
+                                            "energy_kwh", "power_mean_w", "requests_rejected",
+                                            "requests_lost", "cold_starts", "warm_starts",
+                                            "cold_start_ratio", "pulled_bytes", "deadline_misses",
+                                            "deadline_miss_ratio", "latency_network_p50_s",
+                                            "latency_network_p95_s", "latency_network_p99_s",
+                                            "latency_queue_p50_s", "latency_queue_p95_s",
+                                            "latency_queue_p99_s", "latency_cold_start_p50_s",
+                                            "latency_cold_start_p95_s", "latency_cold_start_p99_s",
+                                            "latency_exec_p50_s", "latency_exec_p95_s",
+                                            "latency_exec_p99_s"}));
 
   std::vector<sim::Time> sorted = run.model->latencies_ns();
   std::sort(sorted.begin(), sorted.end());

@@ -281,6 +281,66 @@ TEST(ArrivalScope, AnAzureTraceAtEachSiteReplaysEveryRowsCountsPerMinute) {
   }
 }
 
+// two_sites() with a function that only x86_64 devices can run: devices 1, 3 and 5 become armv7
+// boards (so site a holds x86 0, arm 1, x86 2 and site b arm 3, x86 4, arm 5). Each device holds
+// one instance, started in 2 s (a lognormal with s = 1e-12); the function needs no image and
+// runs 1 ms on a speed-1 core.
+FleetConfig two_sites_with_function(ArrivalScope scope) {
+  FleetConfig c = two_sites(constant_process(), scope, 1.0, 100'500 * sim::kMillisecond);
+  DeviceType x86 = c.types[0];
+  x86.name = "x86";
+  x86.arch = "x86_64";
+  x86.memory_bytes = std::int64_t{1} << 30;
+  x86.storage_bytes = std::int64_t{1} << 30;
+  x86.max_instances = 1;
+  x86.container_start = {1e-12, 1.5, 0.5, 1.0, 3.0};
+  DeviceType arm = x86;
+  arm.name = "arm";
+  arm.arch = "armv7";
+  c.types = {x86, arm};
+  for (std::uint32_t d = 1; d < 6; d += 2) c.devices[d].type = 1;
+  FunctionConfig f;
+  f.name = "f";
+  f.arch = "x86_64";
+  f.memory_bytes = 1 << 20;
+  f.work_s = 0.001;
+  f.exec = {ExecutionTime{ExecutionTime::Kind::kWork, {}},
+            ExecutionTime{ExecutionTime::Kind::kWork, {}}};
+  c.functions = {f};
+  c.workloads[0].function = 0;
+  return c;
+}
+
+TEST(ArrivalScope, DeviceScopeGivesNoStreamToADeviceThatCannotRunTheFunction) {
+  // Scope device with a function the armv7 boards cannot run (needs arch x86_64): only the three
+  // x86 devices get a stream (LPs: 6 devices + 3 sources + the sampler), so 3 x 100 arrivals and
+  // none rejected. Per x86 device: the request at 1 s is cold (2 s start, ends at 3.001 s); the
+  // one instance is busy until then, so the requests at 2 s and 3 s wait and then run warm: one
+  // cold start per device, 100 served.
+  const auto model = testing::run_fleet(two_sites_with_function(ArrivalScope::kDevice));
+  EXPECT_EQ(model->lp_count(), 6u + 3u + 1u);
+  EXPECT_EQ(model->arrivals(), 300u);
+  EXPECT_EQ(model->function_counts().rejected, 0u);
+  const std::vector<std::uint64_t> served = {100, 0, 100, 0, 100, 0};
+  EXPECT_EQ(model->device_stats().served, served);
+  const std::vector<std::uint64_t> cold = {1, 0, 1, 0, 1, 0};
+  EXPECT_EQ(model->device_stats().cold_starts, cold);
+  EXPECT_FALSE(model->can_run(0, 1));
+}
+
+TEST(ArrivalScope, FleetScopeDispatchesOnlyOverTheDevicesOfAllSitesThatCanRunTheFunction) {
+  // One stream of 1/s, 100 arrivals, dealt round robin over the eligible devices of both sites in
+  // site order (0, 2, 4): 34, 33, 33; the armv7 boards get none, and each request's site is its
+  // device's.
+  const auto model = testing::run_fleet(two_sites_with_function(ArrivalScope::kFleet));
+  EXPECT_EQ(model->lp_count(), 6u + 1u + 1u);
+  EXPECT_EQ(model->arrivals(), 100u);
+  const std::vector<std::uint64_t> served = {34, 0, 33, 0, 33, 0};
+  EXPECT_EQ(model->device_stats().served, served);
+  const RequestRecords& r = model->requests();
+  for (std::size_t i = 0; i < r.size(); ++i) EXPECT_EQ(r.site[i], r.device[i] / 3);
+}
+
 TEST(ArrivalScope, TheSameSeedGivesIdenticalRecordsForEveryScope) {
   for (ArrivalScope scope : {ArrivalScope::kSite, ArrivalScope::kDevice, ArrivalScope::kFleet}) {
     ArrivalProcess p;  // Poisson

@@ -28,7 +28,7 @@ struct Ended {
 class Driver final : public sim::Model {
  public:
   enum Kind : std::uint16_t { kEnded = 1, kStart = 2, kDown = 3, kUp = 4, kSend = 5, kHold = 6,
-                              kRelease = 7 };
+                              kRelease = 7, kSendBig = 8 };
   explicit Driver(NetworkOptions options = {}) : net(make_topology(), options, 0) {}
 
   static Topology make_topology() {
@@ -55,6 +55,7 @@ class Driver final : public sim::Model {
       case kDown: net.set_link_up(static_cast<LinkId>(e.payload), false, engine); break;
       case kUp: net.set_link_up(static_cast<LinkId>(e.payload), true, engine); break;
       case kSend: net.send_message(0, 3, 1000, 1, kEnded, e.payload, engine); break;
+      case kSendBig: net.send_message(0, 3, 1'000'000, 1, kEnded, e.payload, engine); break;
       case kHold:
       case kRelease: {
         // Payload: a cut of both ways from s1 to s2 (s1 -- s2 and s1 -- s3).
@@ -249,6 +250,114 @@ TEST_F(StoreAndForward, AFullQueueCanDropTheNewestInstead) {
   for (const Ended& e : ended) (e.outcome == Outcome::kDropped ? dropped : delivered).push_back(e.cookie);
   EXPECT_EQ(delivered, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(dropped, (std::vector<std::uint64_t>{6, 7, 8, 9}));
+}
+
+TEST(StoreAndForwardOrder, ABigMessageIsHandedOverBeforeTheSmallOnesSentAfterIt) {
+  // Threshold 1,500 bytes. Message 0 (1 MB) is a flow: 8e6 bits / 10 Mb/s = 0.8 s, + 7 ms =
+  // 807 ms. Messages 1..3 (1,000 bytes, sent at 100, 200, 300 ms) take the fast path and reach b
+  // at 107.8, 207.8, 307.8 ms, but the reorder point holds them until message 0 is handed over:
+  // all four at 807 ms, in the order sent. The queue (capacity 1) drops nothing: in-flight
+  // messages have left it.
+  NetworkOptions options;
+  options.message_threshold_bytes = 1500;
+  options.queue_capacity = 1;
+  Driver d(options);
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kSendBig, 0);
+  for (int i = 1; i <= 3; ++i) d.at(engine, i * 100 * kMs, Driver::kSend, i);
+  d.at(engine, 900 * kMs, Driver::kSend, 4);  // after the big one: 907.8 ms, not held
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{807 * kMs, 0, Outcome::kDelivered},
+                                                {807 * kMs, 1, Outcome::kDelivered},
+                                                {807 * kMs, 2, Outcome::kDelivered},
+                                                {807 * kMs, 3, Outcome::kDelivered},
+                                                {907'800'000, 4, Outcome::kDelivered}}));
+  const MessageRecords& m = d.net.messages();
+  ASSERT_EQ(m.size(), 5u);
+  for (std::size_t i = 1; i <= 3; ++i) {
+    EXPECT_EQ(m.transmit_ns[i], static_cast<sim::Time>(i) * 100 * kMs);  // left at once
+    EXPECT_EQ(m.delivered_ns[i], 807 * kMs);
+  }
+}
+
+TEST(StoreAndForwardOrder, TheSameSendsGiveIdenticalRecords) {
+  // Determinism of the reorder point: big and small messages, an outage, twice over.
+  const auto once = [] {
+    NetworkOptions options;
+    options.message_threshold_bytes = 1500;
+    options.queue_capacity = 4;
+    auto d = std::make_unique<Driver>(options);
+    sim::Engine engine(2);
+    for (int i = 0; i < 12; ++i)
+      d->at(engine, i * 90 * kMs, i % 3 == 0 ? Driver::kSendBig : Driver::kSend, i);
+    d->at(engine, 250 * kMs, Driver::kHold, 0);
+    d->at(engine, 700 * kMs, Driver::kRelease, 0);
+    engine.run(*d);
+    return std::make_pair(d->ended, d->net.messages().delivered_ns);
+  };
+  const auto a = once(), b = once();
+  EXPECT_EQ(a.first.size(), 12u);
+  EXPECT_EQ(a, b);
+  for (std::size_t i = 1; i < a.second.size(); ++i) EXPECT_LE(a.second[i - 1], a.second[i]);
+}
+
+TEST(StoreAndForwardOrder, QueuedBigAndSmallMessagesLeaveTogetherAndArriveInOrder) {
+  // Cut from 0.25 s to 1.0 s; a 1 MB message at 0.3 s and 1,000-byte ones at 0.4, 0.5, 0.6 s wait
+  // in the queue (capacity 3, drop newest: the one of 0.6 s is dropped then). At 1.0 s the three
+  // left leave in order: the big one as a flow (0.8 s + 7 ms: 1.807 s), the small ones on the
+  // fast path (1.0078 s), held at the reorder point until the big one is handed over.
+  NetworkOptions options;
+  options.message_threshold_bytes = 1500;
+  options.queue_capacity = 3;
+  options.drop = DropPolicy::kDropNewest;
+  Driver d(options);
+  sim::Engine engine(2);
+  d.at(engine, 250 * kMs, Driver::kHold, 0);
+  d.at(engine, 300 * kMs, Driver::kSendBig, 0);
+  d.at(engine, 400 * kMs, Driver::kSend, 1);
+  d.at(engine, 500 * kMs, Driver::kSend, 2);
+  d.at(engine, 600 * kMs, Driver::kSend, 3);
+  d.at(engine, 1000 * kMs, Driver::kRelease, 0);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{600 * kMs, 3, Outcome::kDropped},
+                                                {1807 * kMs, 0, Outcome::kDelivered},
+                                                {1807 * kMs, 1, Outcome::kDelivered},
+                                                {1807 * kMs, 2, Outcome::kDelivered}}));
+}
+
+TEST(StoreAndForwardOrder, TheQueueBoundsOnlyWhatWaitsOnTheDevice) {
+  // Capacity 1, connected: ten 1 MB messages sent at once all become flows (in flight, not
+  // queued) and none is dropped. They share the 10 Mb/s link and all end at 8 s (+ 7 ms), in order.
+  NetworkOptions options;
+  options.message_threshold_bytes = 1500;
+  options.queue_capacity = 1;
+  Driver d(options);
+  sim::Engine engine(2);
+  for (int i = 0; i < 10; ++i) d.at(engine, 0, Driver::kSendBig, i);
+  const auto ended = run(d, engine);
+  ASSERT_EQ(ended.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(ended[i].cookie, i);
+    EXPECT_EQ(ended[i].outcome, Outcome::kDelivered);
+    // 10 flows x 1 MB = 8e7 bits at 1e7 bit/s: 8 s; ceil rounding may add 1 ns.
+    EXPECT_NEAR(static_cast<double>(ended[i].time), 8007e6, 2.0);
+  }
+  EXPECT_EQ(d.net.queued_messages(), 0u);
+}
+
+TEST(Network, LinkBytesCountWhatActiveFlowsSentByTheEnd) {
+  // A 1 MB transfer at 10 Mb/s is cut off by the end of the run at 0.4 s: 0.5 MB sent on every
+  // link of its route (a->s1, s1->s2, s2->b), none on the reverse links. Accounting twice at one
+  // instant adds nothing, and the rest is credited when the flow ends.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  engine.run(d, 400 * kMs);
+  d.net.account_active_flows(400 * kMs);
+  d.net.account_active_flows(400 * kMs);
+  const std::vector<double>& bytes = d.net.link_bytes();
+  for (LinkId l : {LinkId{0}, Driver::kS1S2, LinkId{4}}) EXPECT_NEAR(bytes[l], 500'000, 1e-3);
+  for (LinkId l : {LinkId{1}, LinkId{3}, LinkId{5}, LinkId{6}}) EXPECT_EQ(bytes[l], 0.0);
+  engine.run(d);
+  for (LinkId l : {LinkId{0}, Driver::kS1S2, LinkId{4}}) EXPECT_NEAR(bytes[l], 1'000'000, 1e-3);
 }
 
 TEST(Network, OverlappingOutagesHoldALinkDownUntilTheLastEnds) {

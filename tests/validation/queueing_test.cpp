@@ -23,7 +23,11 @@ FleetConfig queue_config(int devices, int cores, double lambda, sim::Distributio
   c.max_requests = requests;
   c.sample_interval = 0;
   c.record_requests = false;
-  c.types.push_back({"server-core", cores, 1.0, 0, "x86_64", "", 0, 0});
+  DeviceType server;
+  server.name = "server-core";
+  server.cores = cores;
+  server.arch = "x86_64";
+  c.types.push_back(server);
   c.sites.push_back({"site", "edge"});
   for (int i = 0; i < devices; ++i) c.devices.push_back({"d" + std::to_string(i), 0, 0, {}});
   c.workloads.push_back({"w", {0}, lambda, service, dispatch});
