@@ -1,5 +1,5 @@
 // The arrival processes of request workloads (ArrivalProcess in fleet_config.h): when the next
-// request of one (workload, site) stream arrives. The sampling methods are exact for each process
+// request of one arrival stream (of a workload at a site, a device or the fleet) arrives. The sampling methods are exact for each process
 // (docs/devices.md, "Arrival processes"):
 //   poisson   exponential gaps;
 //   constant  t_k = (k + 1 - U) / rate, U = 0 or uniform on [0, 1) once (the phase);

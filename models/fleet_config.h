@@ -66,7 +66,7 @@ enum class ArrivalScope : std::uint8_t {
 };
 const char* arrival_scope_name(ArrivalScope s);
 
-// When the requests of one (workload, site) stream arrive (docs/devices.md, "Arrival
+// When the requests of one arrival stream (ArrivalScope) arrive (docs/devices.md, "Arrival
 // processes"). Time t is simulated time since the start of the run, which starts at midnight.
 // The workload's rate_per_s is the long-run mean rate; it is the parameter of kPoisson, kConstant
 // and the diurnal sinusoid, and derived (mean_rate_per_s) for a diurnal profile and for kMmpp.

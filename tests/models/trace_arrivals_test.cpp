@@ -351,5 +351,24 @@ TEST(ArrivalScope, TheSameSeedGivesIdenticalRecordsForEveryScope) {
   }
 }
 
+TEST(ArrivalScope, TheSameSeedGivesIdenticalRecordsForEveryScopeWithAFunction) {
+  // Poisson arrivals, random dispatch, the x86-only function: cold starts, waits and the
+  // eligible-device filter in every scope give the same rows twice.
+  for (ArrivalScope scope : {ArrivalScope::kSite, ArrivalScope::kDevice, ArrivalScope::kFleet}) {
+    FleetConfig c = two_sites_with_function(scope);
+    c.workloads[0].arrivals = ArrivalProcess{};
+    c.workloads[0].rate_per_s = 2.0;
+    c.workloads[0].dispatch = Dispatch::kRandom;
+    const auto x = testing::run_fleet(c), y = testing::run_fleet(c);
+    const RequestRecords &a = x->requests(), &b = y->requests();
+    ASSERT_GT(a.size(), 100u) << arrival_scope_name(scope);
+    EXPECT_EQ(a.arrival_ns, b.arrival_ns) << arrival_scope_name(scope);
+    EXPECT_EQ(a.end_ns, b.end_ns) << arrival_scope_name(scope);
+    EXPECT_EQ(a.device, b.device) << arrival_scope_name(scope);
+    EXPECT_EQ(a.cold_start_ns, b.cold_start_ns) << arrival_scope_name(scope);
+    for (std::uint32_t d : a.device) EXPECT_EQ(d % 2, 0u) << "an armv7 board got a request";
+  }
+}
+
 }  // namespace
 }  // namespace edgetwin::models
