@@ -195,6 +195,7 @@ ResultFile read_file(const std::string& path) {
   result.sites = read_table(f, "/sites");
   result.workloads = read_table(f, "/workloads");
   if (detail::exists(f, "links")) result.links = read_table(f, "/links");
+  if (detail::exists(f, "device_types")) result.device_types = read_table(f, "/device_types");
   if (detail::exists(f, "functions")) result.functions = read_table(f, "/functions");
   result.timeseries = read_tables(f, "/timeseries");
   result.events = read_tables(f, "/events");

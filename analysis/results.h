@@ -41,7 +41,10 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info);
 // The summary of a whole run: the request figures, then, with a network, its figures (keys in
 // docs/results.md): network_bytes, transfers, transfers_delivered, transfers_failed,
 // transfer_time_p50_s/p95_s/p99_s, messages, messages_delivered, messages_dropped, messages_late,
-// message_wait_p95_s, message_wait_max_s, outages.
+// message_wait_p95_s, message_wait_max_s, outages. Before the network's, the lifecycle's:
+// failures, battery_shutdowns, availability, then
+// energy_kwh.<type> and availability.<type> per device type and energy_kwh.site.<site> per site
+// (at most 20 sites; all are in /sites).
 Summary summarize(const models::Twin& twin, const RunInfo& info);
 std::string summary_json(const Summary& summary);  // one JSON object, one line
 std::string summary_text(const Summary& summary);  // aligned "key  value" lines for people
@@ -54,7 +57,8 @@ std::string temp_path(const std::string& path);
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::FleetModel& model, const RunInfo& info, const Summary& summary);
 // The same for a whole run; with a network also /links, /events/transfers, /events/messages,
-// /events/outages and the network's time series.
+// /events/outages and the network's time series; and /device_types, /events/failures and the
+// lifecycle's time series (docs/results.md).
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::Twin& twin, const RunInfo& info, const Summary& summary);
 
@@ -75,6 +79,7 @@ struct ResultFile {
   Table sites;
   Table workloads;
   Table links;  // empty (0 rows) when the run had no network
+  Table device_types;  // energy and time in each lifecycle state per type; empty before them
   Table functions;  // one row per function the workloads run (files before functions: none)
   std::map<std::string, Table> timeseries;  // name -> {time_ns, value}
   std::map<std::string, Table> events;      // name -> columns

@@ -15,10 +15,12 @@ namespace {
 // Keys whose values are counts: printed as integers.
 bool is_count(const std::string& key) {
   return key == "events" || key == "requests" || key == "arrivals" ||
-         key == "requests_rejected" || key == "requests_lost" || key == "cold_starts" ||
+         key == "requests_rejected" || key == "requests_lost" || key == "requests_retried" ||
+         key == "cold_starts" ||
          key == "warm_starts" || key == "deadline_misses" || key == "pulled_bytes" ||
          key == "requests_in_flight" || key == "network_bytes" || key == "outages" ||
-         key == "network_in_flight" ||
+         key == "network_in_flight" || key == "failures" ||
+         key == "battery_shutdowns" ||
          (key.starts_with("transfers") || key.starts_with("messages"));
 }
 
@@ -88,6 +90,7 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
       {"power_mean_w", sim_time_s > 0 ? energy_j / sim_time_s : 0.0},
       {"requests_rejected", static_cast<double>(counts.rejected)},
       {"requests_lost", static_cast<double>(counts.lost)},
+      {"requests_retried", static_cast<double>(counts.retried)},
       {"cold_starts", static_cast<double>(counts.cold_starts)},
       {"warm_starts", static_cast<double>(counts.warm_starts)},
       {"cold_start_ratio", starts > 0 ? static_cast<double>(counts.cold_starts) / starts : 0.0},
@@ -113,8 +116,52 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
   return s;
 }
 
+namespace {
+
+// Lifecycle figures of a Twin: failures, availability, and energy and
+// availability per device type and (up to 20 sites) per site.
+void add_lifecycle(Summary& s, const models::Twin& twin, const RunInfo& info) {
+  const models::FleetModel& fleet = twin.fleet();
+  const models::FleetConfig& config = fleet.config();
+  const models::Lifecycle* life = twin.lifecycle();
+  const double seconds = sim::to_seconds(info.end_time);
+  const auto n = static_cast<double>(config.devices.size());
+  double online = n * seconds;
+  if (life != nullptr) {
+    online = 0.0;
+    for (sim::Time t : life->online_ns()) online += sim::to_seconds(t);
+  }
+  s.values.insert(s.values.end(),
+                  {{"failures", life ? static_cast<double>(life->failures().size()) : 0.0},
+                   {"battery_shutdowns", life ? static_cast<double>(life->battery_shutdowns()) : 0.0},
+                   {"availability", n * seconds > 0 ? online / (n * seconds) : 1.0}});
+  const std::vector<double>& energy = fleet.device_stats().energy_j;
+  std::vector<double> type_energy(config.types.size(), 0.0), type_devices(config.types.size(), 0.0);
+  std::vector<double> site_energy(config.sites.size(), 0.0);
+  for (std::size_t d = 0; d < config.devices.size(); ++d) {
+    type_energy[config.devices[d].type] += energy[d];
+    type_devices[config.devices[d].type] += 1.0;
+    site_energy[config.devices[d].site] += energy[d];
+  }
+  for (std::uint32_t t = 0; t < config.types.size(); ++t) {
+    const std::string& name = config.types[t].name;
+    const double capacity = type_devices[t] * seconds;
+    const double up = life ? life->state_seconds(t, models::DeviceState::kOnline) : capacity;
+    s.values.emplace_back("energy_kwh." + name, type_energy[t] / 3.6e6);
+    s.values.emplace_back("availability." + name, capacity > 0 ? up / capacity : 1.0);
+  }
+  if (config.sites.size() <= 20) {
+    for (std::uint32_t k = 0; k < config.sites.size(); ++k) {
+      s.values.emplace_back("energy_kwh.site." + config.sites[k].name, site_energy[k] / 3.6e6);
+    }
+  }
+}
+
+}  // namespace
+
 Summary summarize(const models::Twin& twin, const RunInfo& info) {
   Summary s = summarize(twin.fleet(), info);
+  add_lifecycle(s, twin, info);
   const models::NetworkActivity* activity = twin.network();
   if (activity == nullptr) return s;
   const network::Network& net = activity->net();

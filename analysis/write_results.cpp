@@ -52,15 +52,21 @@ void write_scenario_text(hid_t file, const std::string& json) {
   check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()), what);
 }
 
-void write_sites(hid_t file, const models::FleetConfig& config) {
+void write_sites(hid_t file, const models::FleetModel& model) {
+  const models::FleetConfig& config = model.config();
   std::vector<std::string> name, kind;
   for (const auto& s : config.sites) {
     name.push_back(s.name);
     kind.push_back(s.kind);
   }
+  std::vector<double> energy(config.sites.size(), 0.0);
+  for (std::size_t d = 0; d < config.devices.size(); ++d) {
+    energy[config.devices[d].site] += model.device_stats().energy_j[d];
+  }
   TableWriter table(config.sites.size());
   table.add("name", name);
   table.add("kind", kind);
+  table.add("energy_j", energy);
   table.write(file, "sites");
 }
 
@@ -136,7 +142,8 @@ void write_functions(hid_t file, const models::FleetConfig& config) {
                               "(work_s / core_speed) or cannot (never placed there)"));
 }
 
-void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_time) {
+void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_time,
+                   const models::Twin* twin) {
   const models::FleetConfig& config = model.config();
   const models::DeviceStats& stats = model.device_stats();
   const std::size_t n = config.devices.size();
@@ -178,7 +185,84 @@ void write_devices(hid_t file, const models::FleetModel& model, sim::Time end_ti
   table.add("utilisation", utilisation);
   table.add("in_system", stats.in_system);
   table.add("energy_j", stats.energy_j);
+  // A twin's devices also have a lifecycle: seconds online, and that as a fraction of the run.
+  std::vector<double> online_s(n, sim_seconds), availability(n, 1.0);
+  if (twin != nullptr && twin->lifecycle() != nullptr) {
+    for (std::size_t d = 0; d < n; ++d) {
+      online_s[d] = sim::to_seconds(twin->lifecycle()->online_ns()[d]);
+      availability[d] = sim_seconds > 0 ? online_s[d] / sim_seconds : 1.0;
+    }
+  }
+  if (twin != nullptr) {
+    table.add("online_s", online_s);
+    table.add("availability", availability);
+  }
   table.write(file, "devices");
+}
+
+// Per device type: devices, energy, and the device-seconds spent in each lifecycle state.
+void write_device_types(hid_t file, const models::Twin& twin, sim::Time end_time) {
+  const models::FleetConfig& config = twin.config();
+  const models::Lifecycle* life = twin.lifecycle();
+  const std::size_t n = config.types.size();
+  const double seconds = sim::to_seconds(end_time);
+  std::vector<std::string> name(n);
+  std::vector<std::uint32_t> devices(n, 0);
+  std::vector<double> energy(n, 0.0), availability(n, 1.0);
+  for (std::size_t d = 0; d < config.devices.size(); ++d) {
+    ++devices[config.devices[d].type];
+    energy[config.devices[d].type] += twin.fleet().device_stats().energy_j[d];
+  }
+  std::vector<std::vector<double>> state_s(models::kDeviceStates, std::vector<double>(n, 0.0));
+  for (std::uint32_t t = 0; t < n; ++t) {
+    name[t] = config.types[t].name;
+    const double capacity = devices[t] * seconds;
+    for (int s = 0; s < models::kDeviceStates; ++s) {
+      const auto state = static_cast<models::DeviceState>(s);
+      state_s[s][t] = life ? life->state_seconds(t, state)
+                           : (state == models::DeviceState::kOnline ? capacity : 0.0);
+    }
+    availability[t] = capacity > 0 ? state_s[0][t] / capacity : 1.0;
+  }
+  TableWriter table(n);
+  table.add("name", name);
+  table.add("devices", devices);
+  table.add("energy_j", energy);
+  for (int s = 0; s < models::kDeviceStates; ++s) {
+    table.add(std::string(models::device_state_name(static_cast<models::DeviceState>(s))) + "_s",
+              state_s[s]);
+  }
+  table.add("availability", availability);
+  Handle dataset = table.write(file, "device_types");
+  write_attribute(dataset.get(), "rows",
+                  std::string("one per device type the fleet uses; <state>_s: device-seconds "
+                              "spent in that state; availability = online_s / (devices x run)"));
+}
+
+void write_failures(hid_t events, const models::Twin& twin) {
+  static const models::FailureRecords kNone;
+  const models::Lifecycle* life = twin.lifecycle();
+  const models::FailureRecords& r = life ? life->failures() : kNone;
+  const models::FleetConfig& config = twin.config();
+  std::vector<std::string> name, cause, process;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    name.push_back(config.devices[r.device[i]].name);
+    cause.emplace_back(models::failure_cause_name(static_cast<models::FailureCause>(r.cause[i])));
+    process.push_back(r.process[i] == models::FailureRecords::kBatteryProcess
+                          ? std::string("battery")
+                          : config.lifecycle.failures[r.process[i]].name);
+  }
+  TableWriter table(r.size());
+  table.add("device", r.device);
+  table.add("name", name);
+  table.add("cause", cause);
+  table.add("process", process);
+  table.add("down_ns", r.down_ns);
+  table.add("up_ns", r.up_ns);
+  Handle d = table.write(events, "failures");
+  write_attribute(d.get(), "rows",
+                  std::string("one per device per episode down, in order of going down; up_ns "
+                              "is the run's end when the device had not come back"));
 }
 
 void write_series(hid_t group, const models::TimeSeries& series) {
@@ -195,9 +279,12 @@ void write_series(hid_t group, const models::TimeSeries& series) {
 // The fleet's series, then the network's: its own, and "link_util.A->B" for the busiest
 // directed site links (by bytes carried), as load / capacity at each sample.
 void write_timeseries(hid_t file, const models::FleetModel& model,
-                      const models::NetworkActivity* network) {
+                      const models::NetworkActivity* network, const models::Lifecycle* life) {
   Handle group = create_group(file, "timeseries");
   for (const auto& series : model.timeseries()) write_series(group.get(), series);
+  if (life != nullptr) {
+    for (const auto& series : life->timeseries()) write_series(group.get(), series);
+  }
   if (network == nullptr) return;
   for (const auto& series : network->timeseries()) write_series(group.get(), series);
   const network::Network& net = network->net();
@@ -321,9 +408,10 @@ void write_network_events(hid_t events, const models::FleetConfig& config,
 }
 
 void write_requests(hid_t file, const models::FleetModel& model,
-                    const models::NetworkActivity* network) {
+                    const models::NetworkActivity* network, const models::Twin* twin) {
   Handle group = create_group(file, "events");
   if (network != nullptr) write_network_events(group.get(), model.config(), *network);
+  if (twin != nullptr) write_failures(group.get(), *twin);
   const models::RequestRecords& r = model.requests();
   TableWriter table(r.size());
   table.add("arrival_ns", r.arrival_ns);
@@ -346,15 +434,23 @@ void write_requests(hid_t file, const models::FleetModel& model,
   table.add("outcome", outcome);
   const std::vector<std::int32_t> missed(r.deadline_missed.begin(), r.deadline_missed.end());
   table.add("deadline_missed", missed);
+  const std::vector<std::int32_t> retries(r.retries.begin(), r.retries.end());
+  table.add("retries", retries);
   Handle dataset = table.write(group.get(), "requests");
   const hid_t d = dataset.get();
   write_attribute(d, "rows",
                   std::string("one per recorded request (arrived at or after warmup) that "
                               "ended by the end of the run, in order of ending: completed, "
-                              "rejected (at arrival) or lost; for a completed one end_ns - "
-                              "arrival_ns = network_ns + queue_ns + cold_start_ns + exec_ns"));
+                              "rejected (no device could take it, at arrival or at a retry) or "
+                              "lost (failed pull, or its device went down); for a completed one "
+                              "end_ns - arrival_ns = network_ns + queue_ns + cold_start_ns + "
+                              "exec_ns (a retried one's queue_ns includes its time on the "
+                              "devices that failed)"));
   write_attribute(d, "time_unit", std::string("ns since the start of the run"));
-  write_attribute(d, "device", std::string("row (= id) in /devices; 4294967295 when rejected"));
+  write_attribute(d, "device", std::string("row (= id) in /devices: the last one; 4294967295 "
+                                           "when rejected"));
+  write_attribute(d, "retries", std::string("times a device going down sent it back to dispatch "
+                                            "(on_device_failure retry)"));
   write_attribute(d, "function", std::string("row in /functions; -1 for a plain service time"));
   write_attribute(d, "site", std::string("row in /sites: its device's site; for a rejected "
                                          "request its stream's (scope fleet: the workload's "
@@ -368,8 +464,10 @@ void write_summary(hid_t file, const Summary& summary) {
 }
 
 void write_file(const std::string& file_path, const scenarios::Scenario& scenario,
-                const models::FleetModel& model, const models::NetworkActivity* network,
+                const models::FleetModel& model, const models::Twin* twin,
                 const RunInfo& info, const Summary& summary) {
+  const models::NetworkActivity* network = twin ? twin->network() : nullptr;
+  const models::Lifecycle* life = twin ? twin->lifecycle() : nullptr;
   Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file properties");
   check(H5Pset_obj_track_times(fcpl.get(), false), "file properties");
   Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file properties");
@@ -379,12 +477,13 @@ void write_file(const std::string& file_path, const scenarios::Scenario& scenari
                       "creating the file");
   write_root_attributes(file.get(), scenario, info);
   write_scenario_text(file.get(), scenario.resolved_json);
-  write_sites(file.get(), model.config());
+  write_sites(file.get(), model);
   write_workloads(file.get(), model.config());
   write_functions(file.get(), model.config());
-  write_devices(file.get(), model, info.end_time);
-  write_timeseries(file.get(), model, network);
-  write_requests(file.get(), model, network);
+  write_devices(file.get(), model, info.end_time, twin);
+  if (twin != nullptr) write_device_types(file.get(), *twin, info.end_time);
+  write_timeseries(file.get(), model, network, life);
+  write_requests(file.get(), model, network, twin);
   if (network != nullptr) write_links(file.get(), *network, info.end_time);
   write_summary(file.get(), summary);
   check(H5Fclose(file.release()), "closing the file");
@@ -401,7 +500,7 @@ void sync_path(const std::string& p, int flags) {
 }  // namespace
 
 static void write_run(const std::string& path, const scenarios::Scenario& scenario,
-               const models::FleetModel& model, const models::NetworkActivity* network,
+               const models::FleetModel& model, const models::Twin* twin,
                const RunInfo& info, const Summary& summary);
 
 std::string temp_path(const std::string& path) {
@@ -415,11 +514,11 @@ void write_results(const std::string& path, const scenarios::Scenario& scenario,
 
 void write_results(const std::string& path, const scenarios::Scenario& scenario,
                    const models::Twin& twin, const RunInfo& info, const Summary& summary) {
-  write_run(path, scenario, twin.fleet(), twin.network(), info, summary);
+  write_run(path, scenario, twin.fleet(), &twin, info, summary);
 }
 
 static void write_run(const std::string& path, const scenarios::Scenario& scenario,
-               const models::FleetModel& model, const models::NetworkActivity* network,
+               const models::FleetModel& model, const models::Twin* twin,
                const RunInfo& info, const Summary& summary) {
   const std::string temp = temp_path(path);
   // On failure the temporary file is removed, unless the name was taken by a directory (which
@@ -428,7 +527,7 @@ static void write_run(const std::string& path, const scenarios::Scenario& scenar
   const bool ours = !std::filesystem::is_directory(temp, ec);
   try {
     detail::Quiet quiet;
-    write_file(temp, scenario, model, network, info, summary);
+    write_file(temp, scenario, model, twin, info, summary);
     sync_path(temp, O_RDONLY);
     std::filesystem::rename(temp, path);
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();

@@ -50,6 +50,10 @@ int validate_command(const std::vector<std::string>& args) {
                       ? ", " + std::to_string(fleet.network.links.size()) + " site links, " +
                             std::to_string(fleet.outages.size()) + " outages"
                       : std::string())
+              << (fleet.lifecycle.failures.empty()
+                      ? std::string()
+                      : ", " + std::to_string(fleet.lifecycle.failures.size()) +
+                            " device failure processes")
               << ")\n";
   }
   return kExitOk;

@@ -27,7 +27,9 @@ struct DeviceType {
   std::int64_t storage_bytes = 0;  // capacity of the image and model cache
   int accelerators = 0;            // accelerator units (one request each); 0 without one
   std::int64_t accelerator_memory_bytes = 0;
-  double accelerator_power_w = 0.0;  // extra draw of one busy accelerator
+  // Added to the power per busy accelerator (docs/devices.md, "Energy"); 0: the accelerator's
+  // draw is folded into max_power_w.
+  double accelerator_power_w = 0.0;
   std::string network_interface = "ethernet";
   double nic_bps = 1e9;      // pull bandwidth when the scenario has no network
   std::string locality;      // "edge", "mec", "cloud"

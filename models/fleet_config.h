@@ -243,6 +243,72 @@ struct MessageWorkloadConfig {
   std::int64_t bytes = 1024;
 };
 
+// ---- Lifecycle, batteries and device failures (docs/devices.md, "Lifecycle and failures") ----
+
+// What a device is doing. A device is online unless something holds it in another state; when
+// several do, the one listed last wins (retired over failed over offline ...).
+enum class DeviceState : std::uint8_t {
+  kOnline, kProvisioning, kRebooting, kUpdating, kOffline, kFailed, kRetired
+};
+inline constexpr int kDeviceStates = 7;
+const char* device_state_name(DeviceState s);
+
+// A battery: the device draws from it and a charger fills it. Charge power at time t is
+// solar_w[hour of day] (when given) plus plug_w inside the daily plug-in window.
+struct BatteryConfig {
+  double capacity_wh = 0.0;        // > 0
+  double initial_fraction = 1.0;   // charge at t = 0, of capacity
+  double restart_fraction = 0.2;   // an emptied device restarts at this charge
+  std::vector<double> solar_w;     // empty, or 24 hourly charge powers from midnight
+  sim::Time plug_start = 0;        // time of day the plug-in window opens, [0, 24h)
+  sim::Time plug_end = 0;          // time of day it closes; before plug_start: past midnight
+  double plug_w = 0.0;             // 0: no plug-in window
+  // Charge power (W) at time t, and the next time after t at which it changes (kTimeMax: never).
+  double charge_w(sim::Time t) const;
+  sim::Time next_charge_change(sim::Time t) const;
+};
+
+// Why a device is down: written into /events/failures.
+enum class FailureCause : std::uint8_t { kCrash, kSitePower, kBatch, kMaintenance, kTrace, kBattery };
+const char* failure_cause_name(FailureCause c);
+
+// A failure process over groups of devices: each group goes down and comes back together (a site
+// for site power, one device for crashes), independently of the other groups. When: fixed windows
+// (shared by every group, or per group for traces), a daily window, or random (alternately up for
+// mtbf_s and down for mttr_s, drawn per group).
+struct DeviceFailureConfig {
+  std::string name;
+  FailureCause cause = FailureCause::kCrash;
+  DeviceState state = DeviceState::kFailed;  // the state the devices are held in
+  std::vector<std::uint32_t> group_begin;    // CSR over devices: group g is
+  std::vector<std::uint32_t> devices;        //   devices[group_begin[g] .. group_begin[g+1])
+  std::vector<std::pair<sim::Time, sim::Time>> windows;  // [down, up), sorted, disjoint
+  std::vector<std::uint32_t> window_begin;  // empty: every group has all windows; else CSR
+  bool daily = false;                       // down every day at daily_start for daily_length
+  sim::Time daily_start = 0, daily_length = 0;
+  bool random = false;
+  sim::Distribution mtbf_s = sim::Distribution::exponential(30 * 86400.0);
+  sim::Distribution mttr_s = sim::Distribution::exponential(7200.0);
+  std::size_t groups() const { return group_begin.empty() ? 0 : group_begin.size() - 1; }
+};
+
+// What happens to the requests queued or running on a device that goes down.
+enum class FailurePolicy : std::uint8_t { kLose, kRetry };
+
+struct LifecycleConfig {
+  std::vector<BatteryConfig> batteries;
+  std::vector<std::uint32_t> battery_of;  // by device: index into batteries, or kNoBattery;
+                                          // empty: no device has one
+  std::vector<sim::Time> provisioning;    // by device; empty: none
+  std::vector<sim::Time> retire_at;       // by device, kTimeMax: never; empty: none retires
+  std::vector<DeviceFailureConfig> failures;
+  static constexpr std::uint32_t kNoBattery = 0xFFFFFFFFu;
+  bool any() const {
+    return !battery_of.empty() || !provisioning.empty() || !retire_at.empty() ||
+           !failures.empty();
+  }
+};
+
 struct FleetConfig {
   std::uint64_t seed = 1;
   sim::Time duration = sim::kHour;
@@ -258,6 +324,11 @@ struct FleetConfig {
   std::vector<OutageConfig> outages;
   std::vector<TransferWorkloadConfig> transfers;
   std::vector<MessageWorkloadConfig> messages;
+  LifecycleConfig lifecycle;
+  // A device going down loses its queued and running requests, or sends each back to its site's
+  // dispatch (at most max_retries times; then it is lost).
+  FailurePolicy on_device_failure = FailurePolicy::kLose;
+  std::uint32_t max_retries = 3;
   std::vector<Artifact> artifacts;  // container images and ML models
   std::vector<FunctionConfig> functions;
   std::uint32_t registry_site = 0;  // where images are pulled from (with a network)

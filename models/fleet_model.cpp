@@ -68,7 +68,7 @@ const char* request_outcome_name(RequestOutcome o) {
   return "?";
 }
 
-FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
+FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_(config_) {
   const std::size_t n_devices = config_.devices.size();
   const std::size_t n_sites = config_.sites.size();
   const std::size_t n_types = config_.types.size();
@@ -166,6 +166,7 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)) {
     for (auto* v : {&records_.device, &records_.site, &records_.workload}) v->reserve(reserve);
     records_.function.reserve(reserve);
     records_.outcome.reserve(reserve);
+    records_.retries.reserve(reserve);
     records_.deadline_missed.reserve(reserve);
   }
   sampler_lp_ = static_cast<sim::LpId>(n_devices + sources_.size());
@@ -313,6 +314,7 @@ void FleetModel::start(sim::Engine& engine) {
     if (t <= config_.duration) engine.schedule(lp, lp, t, kArrival, i);
   }
   if (config_.sample_interval > 0) engine.schedule(sampler_lp_, sampler_lp_, 0, kSample);
+  energy_.start(engine);
 }
 
 void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
@@ -339,9 +341,13 @@ bool FleetModel::reachable(std::uint32_t device) const {
 // is not reachable() (available_ 0, or its access link down with a network) is skipped, and a
 // request with no reachable candidate gets kNoDevice (rejected by on_arrival).
 //
-// For whoever changes available_ (set_available): keep unavailable_ equal to the number of
-// devices with available_ 0; the fast path below relies on it. A per-site count of down devices
-// does not fit here, since a fleet-scope group spans sites; a per-group count would.
+// Retries come here too (dispatch, from evict): a retried request draws again from its own
+// source, so it stays within its scope's candidates. A device-scope request whose device failed
+// has no other candidate: its retry is rejected (docs/devices.md, "Failures").
+//
+// set_available keeps unavailable_ equal to the number of devices with available_ 0; the fast
+// path below relies on it. A per-site count of down devices would not fit here, since a
+// fleet-scope group spans sites.
 std::uint32_t FleetModel::pick_device(std::uint32_t index) {
   Source& source = sources_[index];
   // Without a network and with every device available, all candidates qualify; else each is
@@ -397,48 +403,79 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   const WorkloadConfig& wl = config_.workloads[src.workload];
   const sim::Time now = event.time;
   ++arrivals_;
-  const std::uint32_t device = pick_device(index);
-  Request r;
+  const std::uint32_t slot = requests_.acquire();
+  Request& r = requests_[slot];
+  r = Request{};
   r.arrival = now;
   r.workload = src.workload;
-  // The chosen device's site: the source's, except for scope fleet. A rejected request has no
-  // device: it is recorded at the source's site (for scope fleet, the workload's first site).
-  r.site = device == kNoDevice ? src.site : config_.devices[device].site;
+  // The source's site; dispatch sets the chosen device's site (for scope fleet, and for a retry
+  // of scope fleet, it may differ). A request rejected at once keeps the source's site (for scope
+  // fleet, the workload's first site); a retry rejected keeps its last device's site.
+  r.site = src.site;
+  r.source = index;
   r.recorded = now >= config_.warmup;
   r.next = kNone;
   r.instance = kNone;
   r.waiters = kNone;
   r.next_waiter = kNone;
+  r.device = kNoDevice;
+  dispatch(slot, event.target, now, engine);
+  const sim::Time next = src.arrivals.next(wl.arrivals, now);
+  if (next <= config_.duration) engine.schedule(event.target, event.target, next, kArrival, index);
+}
+
+void FleetModel::dispatch(std::uint32_t slot, sim::LpId from, sim::Time now,
+                          sim::Engine& engine) {
+  Request& r = requests_[slot];
+  Source& src = sources_[r.source];
+  const WorkloadConfig& wl = config_.workloads[r.workload];
+  const std::uint32_t previous = r.device;  // kNoDevice at the first dispatch
+  const std::uint32_t device = pick_device(r.source);
   if (device == kNoDevice) {
-    record(kNoDevice, r, now, RequestOutcome::kRejected, engine);
-  } else {
+    const Request rejected = r;
+    requests_.release(slot);
+    record(kNoDevice, rejected, now, RequestOutcome::kRejected, engine);
+    return;
+  }
+  // The execution time on the chosen device, drawn at the first dispatch. A retry on a device of
+  // the same type keeps it; on another type, plain work is rescaled by core speed and a
+  // function's time drawn again (from the source's stream).
+  if (previous == kNoDevice || type_[previous] != type_[device]) {
     if (wl.function < 0) {
-      r.exec_s = std::max(0.0, wl.service_s.sample(src.work)) / speed_[device];
+      r.exec_s = previous == kNoDevice
+                     ? std::max(0.0, wl.service_s.sample(src.work)) / speed_[device]
+                     : r.exec_s * speed_[previous] / speed_[device];
     } else {
       const FunctionConfig& fn = config_.functions[wl.function];
       const ExecutionTime& e = fn.exec[type_[device]];
       r.exec_s = e.kind == ExecutionTime::Kind::kFit ? e.fit.sample(src.work)
                                                      : fn.work_s / speed_[device];
     }
-    if (net_ != nullptr) {
-      const network::LinkId up = (*access_links_)[device];
-      r.request_leg = net_->topology().latency(network::Topology::reverse(up));
-      r.response = net_->topology().latency(up);
-    }
-    const std::uint32_t slot = requests_.acquire();
-    requests_[slot] = r;
-    ++in_system_dev_[device];
-    ++in_system_;
-    engine.schedule(event.target, device, sim::add_saturating(now, r.request_leg), kRequest, slot);
   }
-  const sim::Time next = src.arrivals.next(wl.arrivals, now);
-  if (next <= config_.duration) engine.schedule(event.target, event.target, next, kArrival, index);
+  r.device = device;
+  r.site = config_.devices[device].site;
+  r.request_leg = r.response = 0;
+  if (net_ != nullptr) {
+    const network::LinkId up = (*access_links_)[device];
+    r.request_leg = net_->topology().latency(network::Topology::reverse(up));
+    r.response = net_->topology().latency(up);
+  }
+  ++in_system_dev_[device];
+  ++in_system_;
+  engine.schedule(from, device, sim::add_saturating(now, r.request_leg), kRequest, slot);
 }
 
 void FleetModel::on_request(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
   const auto slot = static_cast<std::uint32_t>(event.payload);
-  requests_[slot].at_device = event.time;
+  Request& r = requests_[slot];
+  if (!available_[device]) {  // it went down while the request was on its way
+    evict(slot, device, event.time, engine);
+    return;
+  }
+  // A retried request's queueing time also covers its time on the devices that failed.
+  r.at_device = r.retries == 0 ? event.time : sim::add_saturating(r.arrival, r.request_leg);
+  r.next = kNone;
   if (queue_head_[device] == kNone && try_start(device, slot, event.time, engine)) return;
   if (queue_tail_[device] == kNone) {
     queue_head_[device] = slot;
@@ -500,8 +537,11 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
   ++busy_total_;
   ++busy_by_type_[type_[device]];
   if (accel) ++accel_busy_[device];
+  energy_.load_changed(device, busy_[device], accel_busy_[device], now, &engine);
   r.queue = now - r.at_device;
   r.instance = instance;
+  r.token = next_token_;
+  next_token_ = next_token_ == 0xFFFFFFFFu ? 1 : next_token_ + 1;
   if (!cold) {
     if (fn != nullptr && r.recorded) ++counts_.warm_starts;
     begin_exec(device, slot, now, engine);
@@ -541,7 +581,7 @@ void FleetModel::fetch(std::uint32_t device, std::uint32_t slot, sim::Time now,
     }
     r.pull = now - r.cold_begin;
     const sim::Time start = sim::from_seconds(type.container_start.sample(start_rng_[device]));
-    engine.schedule(device, device, sim::add_saturating(now, start), kStarted, slot);
+    engine.schedule(device, device, sim::add_saturating(now, start), kStarted, tagged(slot));
     return;
   }
   for (std::int32_t a : {fn.image, fn.model}) {
@@ -559,12 +599,12 @@ void FleetModel::fetch(std::uint32_t device, std::uint32_t slot, sim::Time now,
     pull.tag = kPullTag;
     pull.notify_lp = device;
     pull.notify_kind = kPulled;
-    pull.cookie = slot;
+    pull.cookie = tagged(slot);
     net_->start(pull, engine);
   } else {
     const double seconds = static_cast<double>(bytes) * 8.0 / type.nic_bps;
     engine.schedule(device, device, sim::add_saturating(now, sim::from_seconds(seconds)), kPulled,
-                    slot);
+                    tagged(slot));
   }
 }
 
@@ -580,12 +620,13 @@ void FleetModel::begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time 
     exec_s *= 1.0 + k * others / static_cast<double>(cores_[device]);
   }
   engine.schedule(device, device, sim::add_saturating(now, sim::from_seconds(exec_s)), kDeparture,
-                  slot);
+                  tagged(slot));
 }
 
 void FleetModel::on_pulled(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
-  const auto slot = static_cast<std::uint32_t>(event.payload);
+  const std::uint32_t slot = live_slot(event.payload);
+  if (slot == kNone) return;  // abandoned when its device went down
   const sim::Time now = event.time;
   const bool delivered = event.aux == static_cast<std::uint16_t>(network::Outcome::kDelivered);
   // What this pull brought goes into the cache (or, failed, is absent again).
@@ -594,15 +635,16 @@ void FleetModel::on_pulled(const sim::Event& event, sim::Engine& engine) {
   requests_[slot].waiters = kNone;
   if (!delivered) {
     const Request lost = requests_[slot];
+    requests_[slot].token = 0;
     requests_.release(slot);
-    release(device, lost, now);
+    release(device, lost, now, engine);
     record(device, lost, now, RequestOutcome::kLost, engine);
   } else {  // the container starts (with its artifacts, whether the cache kept them or not)
     Request& r = requests_[slot];
     r.pull = now - r.cold_begin;
     const DeviceType& type = config_.types[type_[device]];
     const sim::Time start = sim::from_seconds(type.container_start.sample(start_rng_[device]));
-    engine.schedule(device, device, sim::add_saturating(now, start), kStarted, slot);
+    engine.schedule(device, device, sim::add_saturating(now, start), kStarted, tagged(slot));
   }
   // The cold starts that waited for this pull go on: start, or pull what is still missing.
   while (waiter != kNone) {
@@ -616,7 +658,8 @@ void FleetModel::on_pulled(const sim::Event& event, sim::Engine& engine) {
 
 void FleetModel::on_started(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
-  const auto slot = static_cast<std::uint32_t>(event.payload);
+  const std::uint32_t slot = live_slot(event.payload);
+  if (slot == kNone) return;  // its device went down while the container started
   Request& r = requests_[slot];
   r.cold = event.time - r.cold_begin;
   instance_state_[r.instance] = kBusy;
@@ -625,13 +668,15 @@ void FleetModel::on_started(const sim::Event& event, sim::Engine& engine) {
 
 // Gives back what a request held on its device: core, accelerator, instance (idle again, or
 // removed when doomed or when it never started).
-void FleetModel::release(std::uint32_t device, const Request& r, sim::Time now) {
+void FleetModel::release(std::uint32_t device, const Request& r, sim::Time now,
+                         sim::Engine& engine) {
   account_busy(device, now);
   --busy_[device];
   --busy_total_;
   --busy_by_type_[type_[device]];
   const std::int32_t f = config_.workloads[r.workload].function;
   if (f >= 0 && !config_.functions[f].accelerator.empty()) --accel_busy_[device];
+  energy_.load_changed(device, busy_[device], accel_busy_[device], now, &engine);
   --in_system_dev_[device];
   --in_system_;
   if (r.instance != kNone) {
@@ -690,6 +735,7 @@ void FleetModel::record(std::uint32_t device, const Request& r, sim::Time end,
     records_.pull_ns.push_back(completed ? r.pull : 0);
     records_.exec_ns.push_back(exec);
     records_.outcome.push_back(static_cast<std::uint8_t>(outcome));
+    records_.retries.push_back(r.retries);
     records_.deadline_missed.push_back(missed ? 1 : 0);
   }
   if (completed && config_.max_requests > 0 && completions_ >= config_.max_requests) {
@@ -699,11 +745,13 @@ void FleetModel::record(std::uint32_t device, const Request& r, sim::Time end,
 
 void FleetModel::on_departure(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
-  const auto slot = static_cast<std::uint32_t>(event.payload);
+  const std::uint32_t slot = live_slot(event.payload);
+  if (slot == kNone) return;  // evicted by a device failure
   const sim::Time now = event.time;
   const Request r = requests_[slot];
+  requests_[slot].token = 0;
   requests_.release(slot);
-  release(device, r, now);
+  release(device, r, now, engine);
   record(device, r, now, RequestOutcome::kCompleted, engine);
   drain(device, now, engine);
 }
@@ -713,6 +761,73 @@ void FleetModel::drain(std::uint32_t device, sim::Time now, sim::Engine& engine)
     if (!try_start(device, head, now, engine)) return;
     queue_head_[device] = requests_[head].next;
     if (queue_head_[device] == kNone) queue_tail_[device] = kNone;
+  }
+}
+
+std::uint64_t FleetModel::tagged(std::uint32_t slot) const {
+  return std::uint64_t{slot} | std::uint64_t{requests_[slot].token} << 32;
+}
+
+std::uint32_t FleetModel::live_slot(std::uint64_t payload) const {
+  const auto slot = static_cast<std::uint32_t>(payload & 0xFFFFFFFFu);
+  const auto token = static_cast<std::uint32_t>(payload >> 32);
+  return token != 0 && requests_[slot].token == token ? slot : kNone;
+}
+
+void FleetModel::evict(std::uint32_t slot, std::uint32_t device, sim::Time now,
+                       sim::Engine& engine) {
+  --in_system_dev_[device];
+  --in_system_;
+  Request& r = requests_[slot];
+  r.token = 0;  // its pending events, if any, are now stale
+  r.instance = kNone;
+  r.waiters = r.next_waiter = kNone;
+  r.cold = r.pull = 0;
+  if (config_.on_device_failure == FailurePolicy::kRetry && r.retries < config_.max_retries &&
+      r.retries < 0xFF) {
+    ++r.retries;
+    if (r.recorded) ++counts_.retried;
+    dispatch(slot, device, now, engine);
+  } else {
+    const Request lost = r;
+    requests_.release(slot);
+    record(device, lost, now, RequestOutcome::kLost, engine);
+  }
+}
+
+void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine) {
+  if ((available_[device] != 0) == up) return;
+  available_[device] = up ? 1 : 0;
+  unavailable_ = up ? unavailable_ - 1 : unavailable_ + 1;
+  if (up) return;  // back cold: no instance; its image cache as it was
+  drop_instances(device);
+  // Pulls under way are abandoned: what they brought is absent again (their transfers, if any,
+  // end later and are ignored: their requests' tokens are gone).
+  if (functions_) {
+    const std::size_t n = config_.artifacts.size();
+    for (std::size_t a = 0; a < n; ++a) {
+      sim::Time& entry = cache_last_use_[std::size_t{device} * n + a];
+      if (entry <= kPulling) entry = -1;
+    }
+  }
+  // Requests holding a core (executing, or in a cold start: pulling, waiting for a pull,
+  // starting their container) first, in slot order, then the queue in FIFO order. The former are
+  // found by a scan of the request pool (as large as the most requests ever alive at once):
+  // failures are rare, and a per-device list would cost every request more cache misses.
+  for (std::uint32_t slot = 0; slot < requests_.capacity(); ++slot) {
+    const Request& r = requests_[slot];
+    if (r.token == 0 || r.device != device) continue;
+    release(device, r, now, engine);  // its core, accelerator, instance (doomed: removed)
+    ++in_system_dev_[device];  // evict counts it out
+    ++in_system_;
+    evict(slot, device, now, engine);
+  }
+  std::uint32_t queued = queue_head_[device];
+  queue_head_[device] = queue_tail_[device] = kNone;
+  while (queued != kNone) {
+    const std::uint32_t next = requests_[queued].next;
+    evict(queued, device, now, engine);
+    queued = next;
   }
 }
 
@@ -835,13 +950,11 @@ void FleetModel::on_sample(sim::Engine& engine) {
 }
 
 void FleetModel::finish(sim::Time end) {
+  energy_.finish(end);
+  stats_.energy_j = energy_.energy_j();
   for (std::uint32_t d = 0; d < cores_.size(); ++d) {
     account_busy(d, end);
     stats_.busy_core_seconds[d] = sim::to_seconds(busy_core_ns_[d]);
-    const DeviceType& type = config_.types[config_.devices[d].type];
-    stats_.energy_j[d] = type.idle_power_w * sim::to_seconds(end) +
-                         (type.max_power_w - type.idle_power_w) / static_cast<double>(cores_[d]) *
-                             stats_.busy_core_seconds[d];
     stats_.in_system[d] = in_system_dev_[d];
   }
 }

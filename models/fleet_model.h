@@ -8,7 +8,10 @@
 // Logical processes: one per device (LP id = device index), one per arrival source, and one
 // sampler. A request is three events: its arrival at the source, its hand-over to the chosen
 // device (one request-route latency later: 0 without a network), and its departure from a core;
-// a cold start adds a pull-done and a started event.
+// a cold start adds a pull-done and a started event. Energy (models/energy.h) is told of every
+// change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices out of
+// service and back through set_available. Events of a request that holds a core carry a token, so
+// those of a request evicted by a device going down are recognised as stale.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "models/arrivals.h"
+#include "models/energy.h"
 #include "models/fleet_config.h"
 #include "network/network.h"
 #include "sim/engine.h"
@@ -27,14 +31,18 @@ namespace edgetwin::models {
 enum class RequestOutcome : std::uint8_t {
   kCompleted = 0,
   kRejected = 1,  // no available device of its site can run its function
-  kLost = 2,      // its cold start's image pull failed (or, later, its device failed)
+  kLost = 2,      // its cold start's image pull failed, or its device went down (policy lose,
+                  // or out of retries)
 };
 const char* request_outcome_name(RequestOutcome o);
 
 inline constexpr std::uint32_t kNoDevice = 0xFFFFFFFFu;
 
 // One row per recorded request, as structure of arrays. For a completed request
-// end - arrival = network + queue + cold_start + exec; start is when execution began.
+// end - arrival = network + queue + cold_start + exec; start is when execution began. A request
+// retried after its device went down keeps one row: its device is the last one, network counts
+// that device's routes, and queue also holds the time it spent on the devices that failed. A lost
+// request's device is the one that lost it.
 struct RequestRecords {
   std::vector<sim::Time> arrival_ns;
   std::vector<sim::Time> start_ns;
@@ -44,11 +52,12 @@ struct RequestRecords {
   std::vector<std::uint32_t> workload;
   std::vector<std::int32_t> function;  // -1 for a plain service time
   std::vector<sim::Time> network_ns;   // request + response route latency
-  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core
+  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above)
   std::vector<sim::Time> cold_start_ns;  // pull + container start; 0 for a warm start
   std::vector<sim::Time> pull_ns;
   std::vector<sim::Time> exec_ns;
   std::vector<std::uint8_t> outcome;          // RequestOutcome
+  std::vector<std::uint8_t> retries;          // re-dispatches after device failures
   std::vector<std::uint8_t> deadline_missed;  // 1: completed later than its deadline
   std::size_t size() const { return arrival_ns.size(); }
 };
@@ -62,6 +71,7 @@ struct LatencyParts {
 struct FunctionCounts {
   std::uint64_t rejected = 0;
   std::uint64_t lost = 0;
+  std::uint64_t retried = 0;  // re-dispatches after a device failure
   std::uint64_t cold_starts = 0;
   std::uint64_t warm_starts = 0;
   std::uint64_t deadline_requests = 0;  // completed requests that had a deadline
@@ -83,9 +93,7 @@ struct TimeSeries {
 struct DeviceStats {
   std::vector<std::uint64_t> served;      // recorded completions
   std::vector<double> busy_core_seconds;  // integral of busy cores over time
-  // Energy in joules: the integral of P(t) = idle_w + (max_w - idle_w) * busy(t) / cores, which
-  // is piecewise constant between events, so the integral is exact: idle_w * T +
-  // (max_w - idle_w) / cores * busy_core_seconds.
+  // Energy in joules: the exact integral of the device's power (models/energy.h), 0 while off.
   std::vector<double> energy_j;
   std::vector<std::uint32_t> in_system;   // requests queued or in service at the end
   std::vector<std::uint64_t> cold_starts;
@@ -94,6 +102,9 @@ struct DeviceStats {
 class FleetModel final : public sim::Model {
  public:
   explicit FleetModel(FleetConfig config);
+  // Not copyable or movable: energy_ refers to config_.
+  FleetModel(const FleetModel&) = delete;
+  FleetModel& operator=(const FleetModel&) = delete;
 
   // Schedules the first arrivals and the first sample. Call once, before running the engine.
   void start(sim::Engine& engine);
@@ -110,10 +121,11 @@ class FleetModel final : public sim::Model {
   void attach_network(network::Network* net, const std::vector<network::LinkId>* access_links,
                       network::NodeId first_device_node);
   // Removes the device's warm instances (idle ones at once; starting and busy ones when their
-  // request ends): for a device that goes down. Its image cache is kept.
+  // request ends). set_available(device, false) calls it, after which the device has none: its
+  // requests are evicted. Its image cache is kept.
   void drop_instances(std::uint32_t device);
   // 1: the device accepts new requests (dispatch skips the others, and with a network also
-  // devices whose access link is down).
+  // devices whose access link is down). Changed only by set_available.
   const std::vector<std::uint8_t>& available() const { return available_; }
   // True iff a request of `function` (-1: a plain service time) may be placed on device type
   // `type`: every plain request may; a function needs an execution time there, its arch and
@@ -133,6 +145,22 @@ class FleetModel final : public sim::Model {
   const DeviceStats& device_stats() const { return stats_; }
   std::uint64_t arrivals() const { return arrivals_; }
   std::uint64_t completions() const { return completions_; }
+  // Recorded requests lost (to a device going down or a failed pull), sent back to dispatch by a
+  // device going down (each time), and refused because no device of their site could take them.
+  std::uint64_t lost() const { return counts_.lost; }
+  std::uint64_t retried() const { return counts_.retried; }
+  std::uint64_t rejected() const { return counts_.rejected; }
+
+  // Takes a device out of service (up = false) or back in. Going down, its queued and running
+  // requests (cold starts included) are lost or re-dispatched at their site
+  // (FleetConfig::on_device_failure), its instances dropped and its pulls under way abandoned
+  // (their artifacts absent again; what it had cached stays: a crash keeps the disk); dispatch
+  // skips it until it is back, cold. Its power is the lifecycle's business
+  // (Energy::set_powered). Idempotent.
+  void set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine);
+  bool available(std::uint32_t device) const { return available_[device] != 0; }
+  Energy& energy() { return energy_; }
+  const Energy& energy() const { return energy_; }
 
  private:
   struct Request {
@@ -147,11 +175,17 @@ class FleetModel final : public sim::Model {
     sim::Time request_leg = 0;
     double exec_s = 0.0;  // execution time on its device before interference, drawn at arrival
     std::uint32_t workload = 0;
-    std::uint32_t site = 0;
-    std::uint32_t next = 0;      // FIFO link while queued
-    std::uint32_t instance = 0;  // its instance slot, or kNone
+    std::uint32_t site = 0;         // its (last) device's; before any, its source's site
+    std::uint32_t source = 0;       // index into sources_: where it came from, and retries go
+    std::uint32_t next = 0;         // FIFO link while queued
+    std::uint32_t instance = 0;     // its instance slot, or kNone
     std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
     std::uint32_t next_waiter = 0;  // the next in the list this request waits in
+    std::uint32_t device = 0;       // while it holds a core
+    // Of its pulled/started/departure events while it holds a core; 0: it holds none. An event
+    // whose token differs is stale (its request was evicted by a device failure).
+    std::uint32_t token = 0;
+    std::uint8_t retries = 0;
     bool recorded = false;
   };
   struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
@@ -184,13 +218,23 @@ class FleetModel final : public sim::Model {
   void begin_exec(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
   // Starts the queued requests of `device` while the head can start.
   void drain(std::uint32_t device, sim::Time now, sim::Engine& engine);
-  void release(std::uint32_t device, const Request& r, sim::Time now);
+  void release(std::uint32_t device, const Request& r, sim::Time now, sim::Engine& engine);
   void record(std::uint32_t device, const Request& r, sim::Time end, RequestOutcome outcome,
               sim::Engine& engine);
-  // The device for the next request of source `source`, or kNoDevice (the request is rejected).
+  // The device for the next request of source `source` (a new one or a retry), or kNoDevice (the
+  // request is rejected).
   std::uint32_t pick_device(std::uint32_t source);
   // Adds workload w's sources (per scope, times the parts) and their dispatch groups.
   void add_sources(std::uint32_t w, double& expected);
+  // Sends the request to a device of its source's candidates (its hand-over one request-route
+  // latency later), or records it rejected. Used for new requests and for retries alike.
+  void dispatch(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
+  // A request of a device that went down: retried (re-dispatched) or lost (a row, outcome lost).
+  void evict(std::uint32_t slot, std::uint32_t device, sim::Time now, sim::Engine& engine);
+  // The payload of an event of request `slot` while it holds a core: slot | token << 32.
+  std::uint64_t tagged(std::uint32_t slot) const;
+  // The request of such an event, or kNone when the event is stale.
+  std::uint32_t live_slot(std::uint64_t payload) const;
   // True iff `device` accepts new requests: available, and its access link is up (with a
   // network).
   bool reachable(std::uint32_t device) const;
@@ -204,6 +248,7 @@ class FleetModel final : public sim::Model {
   bool uses_instances(std::int32_t function) const { return function >= 0; }
 
   FleetConfig config_;
+  Energy energy_;  // after config_, which it reads
   std::vector<Source> sources_;
   // Devices of each site, in device order (CSR).
   std::vector<std::uint32_t> site_device_begin_;
@@ -218,7 +263,10 @@ class FleetModel final : public sim::Model {
   std::vector<sim::Time> busy_since_;
   std::vector<std::int64_t> busy_core_ns_;
   std::vector<std::uint32_t> type_;
-  std::vector<std::uint8_t> available_;
+  std::vector<std::uint8_t> available_;   // 1: accepts new work (set_available)
+  // Devices with available_ 0, kept by set_available: pick_device's fast path (no check per
+  // candidate) needs it to be 0. A global count, not per site: a fleet-scope group spans sites.
+  std::uint32_t unavailable_ = 0;
   std::vector<std::uint16_t> accel_busy_;
   std::vector<std::uint32_t> busy_by_type_;
   std::vector<std::uint64_t> cores_by_type_;
@@ -231,7 +279,6 @@ class FleetModel final : public sim::Model {
   // workload), in device order within each site. Built once; pick_device filters them by
   // availability at each request.
   std::vector<std::uint32_t> dispatch_devices_;
-  std::uint32_t unavailable_ = 0;  // devices with available_ 0: whoever changes available_ keeps it
   // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
   enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
   std::vector<std::uint32_t> instance_begin_;
@@ -259,6 +306,7 @@ class FleetModel final : public sim::Model {
   std::vector<TimeSeries> series_;
   std::uint64_t arrivals_ = 0;
   std::uint64_t completions_ = 0;
+  std::uint32_t next_token_ = 1;
   std::uint64_t in_system_ = 0;
   std::uint64_t busy_total_ = 0;
   std::uint64_t total_cores_ = 0;

@@ -144,6 +144,15 @@ void NetworkActivity::on_outage(const sim::Event& event, bool down, sim::Engine&
   }
 }
 
+void NetworkActivity::hold_device(std::uint32_t device, bool down, sim::Engine& engine) {
+  const network::LinkId link[] = {access_link_[device]};
+  if (down) {
+    net_->hold_down(link, engine);
+  } else {
+    net_->release(link, engine);
+  }
+}
+
 void NetworkActivity::on_transfer_arrival(std::uint32_t w, sim::Engine& engine) {
   const TransferWorkloadConfig& t = config_.transfers[w];
   sim::RandomStream& rng = transfer_rng_[w];
@@ -227,19 +236,27 @@ Twin::Twin(FleetConfig config) : fleet_(std::move(config)) {
     fleet_.attach_network(&network_->net(), &network_->access_links(),
                           network_->device_node(0));
   }
+  if (fleet_.config().lifecycle.any()) {
+    const sim::LpId first = fleet_.lp_count() + (network_ ? network_->lp_count() : 0);
+    lifecycle_ = std::make_unique<Lifecycle>(fleet_.config(), fleet_, network_.get(), first);
+  }
 }
 
 std::uint32_t Twin::lp_count() const {
-  return fleet_.lp_count() + (network_ ? network_->lp_count() : 0);
+  return fleet_.lp_count() + (network_ ? network_->lp_count() : 0) +
+         (lifecycle_ ? lifecycle_->lp_count() : 0);
 }
 
 void Twin::start(sim::Engine& engine) {
   fleet_.start(engine);
   if (network_) network_->start(engine);
+  if (lifecycle_) lifecycle_->start(engine);
 }
 
 void Twin::handle(const sim::Event& event, sim::Engine& engine) {
-  if (network_ && network_->owns(event.target)) {
+  if (lifecycle_ && lifecycle_->owns(event.target)) {
+    lifecycle_->handle(event, engine);
+  } else if (network_ && network_->owns(event.target)) {
     network_->handle(event, engine);
   } else {
     fleet_.handle(event, engine);
@@ -247,6 +264,7 @@ void Twin::handle(const sim::Event& event, sim::Engine& engine) {
 }
 
 void Twin::finish(sim::Time end) {
+  if (lifecycle_) lifecycle_->finish(end);
   fleet_.finish(end);
   if (network_) network_->finish(end);
 }

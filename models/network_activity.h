@@ -13,6 +13,7 @@
 
 #include "models/fleet_config.h"
 #include "models/fleet_model.h"
+#include "models/lifecycle.h"
 #include "network/network.h"
 #include "sim/engine.h"
 
@@ -35,6 +36,9 @@ class NetworkActivity {
   void start(sim::Engine& engine);
   void handle(const sim::Event& event, sim::Engine& engine);
   void finish(sim::Time end);
+  // Holds a device's access link down (the device is off or failed) or releases that hold;
+  // outages may hold it too (models/lifecycle.h).
+  void hold_device(std::uint32_t device, bool down, sim::Engine& engine);
 
   const network::Network& net() const { return *net_; }
   network::Network& net() { return *net_; }  // the fleet model pulls images over it
@@ -79,8 +83,10 @@ class NetworkActivity {
   std::vector<std::vector<double>> link_load_;  // by directed site link (2 per SiteLinkConfig)
 };
 
-// Everything a scenario simulates: the request model and, with a network section, the network
-// (which then carries the fleet's image pulls and gives its requests their route latency).
+// Everything a scenario simulates: the request model; with a network section the network (which
+// then carries the fleet's image pulls and gives its requests their route latency); and with any
+// lifecycle feature (batteries, provisioning, retirement, device failures) the lifecycle. LP
+// ranges in that order.
 class Twin final : public sim::Model {
  public:
   explicit Twin(FleetConfig config);
@@ -93,10 +99,13 @@ class Twin final : public sim::Model {
   const FleetConfig& config() const { return fleet_.config(); }
   // nullptr when the scenario has no network section.
   const NetworkActivity* network() const { return network_.get(); }
+  // nullptr when the scenario uses no lifecycle feature: every device online throughout.
+  const Lifecycle* lifecycle() const { return lifecycle_.get(); }
 
  private:
   FleetModel fleet_;
   std::unique_ptr<NetworkActivity> network_;
+  std::unique_ptr<Lifecycle> lifecycle_;
 };
 
 }  // namespace edgetwin::models

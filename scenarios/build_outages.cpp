@@ -22,10 +22,7 @@ sim::Distribution time_distribution(const Json& v) {
 void Builder::check_outages() {
   Json& outages = r_["outages"];
   if (!outages.is_array() || outages.empty()) return;
-  if (!network_) {
-    diag_.add("/outages", std::string("outages need a network section ") + kAddNetwork);
-    return;
-  }
+  bool told = false;  // that network outages need a network section
   for (std::size_t i = 0; i < outages.size(); ++i) {
     Json& o = outages[i];
     if (!o.is_object()) continue;
@@ -38,6 +35,19 @@ void Builder::check_outages() {
       reorder(o, spec_at({"outages"}));
     }
     const std::string name = o["name"].is_string() ? o["name"].get<std::string>() : kind;
+    if (is_device_kind(kind)) {
+      check_device_outage(o, i, kind, name);
+      continue;
+    }
+    if (!network_) {
+      if (!told) {
+        diag_.add("/outages", std::string("outages need a network section ") + kAddNetwork +
+                                  "; only the device kinds (device_failures, site_power, batch, "
+                                  "maintenance, device_trace) do without");
+      }
+      told = true;
+      continue;
+    }
     if (kind == "trace") {
       check_trace(o, path, name);
       continue;
@@ -133,6 +143,10 @@ bool Builder::outage_elements(Json& o, const std::string& kind, const std::strin
     if (!sites) return false;
     for (std::uint32_t k : *sites) elements.push_back({Element::Kind::kSite, k});
   } else if (kind == "access") {
+    if (!o.contains("devices")) {
+      diag_.add(path, "missing required key 'devices' (the devices whose access links go down)");
+      return false;
+    }
     auto devices = select_devices(o["devices"], path + "/devices");
     if (!devices) return false;
     for (std::uint32_t d : *devices) elements.push_back({Element::Kind::kAccessLink, d});

@@ -49,6 +49,7 @@ void Builder::run(models::FleetConfig& out) {
   check_functions();
   check_workloads();
   check_outages();
+  check_lifecycle();
   if (diag_.count() == 0) check_scale();
   if (diag_.count() == 0) build(out);
   if (diag_.count() == 0) check_outage_scale(out);
@@ -68,6 +69,12 @@ void Builder::check_outage_scale(const models::FleetConfig& out) {
     if (!o.random) continue;
     const double cycle = o.mtbf_s.mean() + o.mttr_s.mean();
     events += cycle > 0.0 ? 2.0 * seconds / cycle : kMaxEvents * 2.0;
+  }
+  for (const models::DeviceFailureConfig& f : out.lifecycle.failures) {
+    if (!f.random) continue;
+    const double cycle = f.mtbf_s.mean() + f.mttr_s.mean();
+    events += static_cast<double>(f.groups()) *
+              (cycle > 0.0 ? 2.0 * seconds / cycle : kMaxEvents * 2.0);
   }
   if (events > kMaxEvents) {
     char buf[200];
@@ -117,6 +124,7 @@ void Builder::check_scale() {
   // The network's processes: the network, outages, sampling, and one per transfer or message
   // workload (models/network_activity.h).
   if (network_) sources += 3 + workloads.size();
+  sources += 2;  // the lifecycle's driver and sampler, when it has anything to do
   const std::uint64_t lps = devices + sources + 1;
   if (lps > sim::kMaxLps) {
     diag_.add("/fleet", "the fleet has " + std::to_string(devices) + " devices and " +
@@ -194,12 +202,14 @@ void Builder::build(models::FleetConfig& out) {
   if (network_) build_network(out);
   out.outages = std::move(outages_);
   check_placeable(out);
+  build_lifecycle(out);
 
   // The resolved document records every type the run used, in full.
   Json types = Json::object();
   for (const auto& [name, entry] : r_["device_types"].items()) {
     Json t = entry.contains("base") ? Json{{"base", entry["base"]}} : Json::object();
     t.update(type_json(types_.at(name).type));
+    if (entry.contains("battery")) t["battery"] = entry["battery"];
     types[name] = t;
   }
   for (const models::DeviceType& t : out.types) {

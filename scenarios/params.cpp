@@ -11,6 +11,7 @@ namespace {
 
 const std::vector<const char*>& preset_names();
 const ObjectSpec& access_spec();
+const ObjectSpec& battery_spec();
 
 const ObjectSpec& bounded_lognormal_spec() {
   static const ObjectSpec spec{
@@ -71,7 +72,7 @@ const ObjectSpec& device_type_spec() {
           {.key = "accelerator_memory", .kind = Kind::kSize, .help = "memory of one accelerator",
            .unit = "bytes", .min = 0, .default_note = "the base's; 0 for a new type"},
           {.key = "accelerator_power_w", .kind = Kind::kNumber,
-           .help = "extra power drawn by one busy accelerator", .unit = "W", .min = 0,
+           .help = "power added per busy accelerator, on top of the CPU's", .unit = "W", .min = 0,
            .max = 1e5, .default_note = "the base's; 0 for a new type"},
           {.key = "network_interface", .kind = Kind::kChoice,
            .help = "kind of network interface", .choices = {"ethernet", "wifi", "mobile"},
@@ -99,6 +100,10 @@ const ObjectSpec& device_type_spec() {
            .help = "slowdown k: a request's execution time is multiplied by 1 + k * (other "
                    "busy cores) / cores, fixed when it starts",
            .min = 0, .max = 100, .default_note = "the base's; 0 for a new type"},
+          {.key = "battery", .kind = Kind::kObject,
+           .help = "devices of this type run on a battery, unless their fleet entry gives its "
+                   "own; a type derived with `base` inherits it",
+           .object = &battery_spec(), .default_note = "the base type's; none"},
       }};
   return spec;
 }
@@ -113,6 +118,52 @@ const ObjectSpec& site_spec() {
                    "names must be unique after expansion"},
           {.key = "kind", .kind = Kind::kChoice, .help = "what sort of site this is",
            .default_json = "\"edge\"", .choices = {"cloud", "region", "edge", "on-prem"}},
+      }};
+  return spec;
+}
+
+const Field kSolarItem{.key = "solar_w", .kind = Kind::kNumber,
+                       .help = "a charge power in watts", .min = 0, .max = 1e6};
+
+const ObjectSpec& plug_in_spec() {
+  static const ObjectSpec spec{
+      .name = "plug_in",
+      .help = "A daily window in which the device is plugged in and charges at `power_w`; it "
+              "may run past midnight (start 22h, end 6h).",
+      .fields = {
+          {.key = "start", .kind = Kind::kDuration, .required = true,
+           .help = "time of day the window opens", .unit = "s", .min = 0, .max = 86399.999999999},
+          {.key = "end", .kind = Kind::kDuration, .required = true,
+           .help = "time of day it closes; different from start; before start: the next day",
+           .unit = "s", .min = 0, .max = 86399.999999999},
+          {.key = "power_w", .kind = Kind::kNumber, .required = true,
+           .help = "charge power while plugged in", .unit = "W", .min = 0,
+           .min_exclusive = true, .max = 1e6},
+      }};
+  return spec;
+}
+
+const ObjectSpec& battery_spec() {
+  static const ObjectSpec spec{
+      .name = "battery",
+      .help = "A battery the devices run on. Its charge falls at the device's power and rises at "
+              "the charge power (solar profile plus plug-in window); a device that runs empty "
+              "shuts down (offline, drawing nothing) until it is charged to `restart_at`.",
+      .fields = {
+          {.key = "capacity_wh", .kind = Kind::kNumber, .required = true,
+           .help = "capacity", .unit = "Wh", .min = 0, .min_exclusive = true, .max = 1e9},
+          {.key = "initial", .kind = Kind::kNumber, .help = "charge at the start, of capacity",
+           .default_json = "1", .min = 0, .max = 1},
+          {.key = "restart_at", .kind = Kind::kNumber,
+           .help = "an emptied device restarts when charged to this fraction of capacity",
+           .default_json = "0.2", .min = 0, .min_exclusive = true, .max = 1},
+          {.key = "solar_w", .kind = Kind::kValueList,
+           .help = "24 charge powers, one per hour of the day from midnight (a solar panel's "
+                   "profile)",
+           .unit = "W", .min_items = 24, .max_items = 24,
+           .default_note = "no solar charging", .item = &kSolarItem},
+          {.key = "plug_in", .kind = Kind::kObject, .help = "a nightly plug-in window",
+           .object = &plug_in_spec(), .default_note = "none"},
       }};
   return spec;
 }
@@ -139,6 +190,15 @@ const ObjectSpec& fleet_spec() {
                    "section",
            .choices = preset_names(), .object = &access_spec(),
            .default_note = "network.access", .scalar = Kind::kChoice},
+          {.key = "battery", .kind = Kind::kObject,
+           .help = "these devices run on a battery", .object = &battery_spec(),
+           .default_note = "none (mains power)"},
+          {.key = "provisioning", .kind = Kind::kDuration,
+           .help = "time each device spends provisioning from the start (no work, unreachable)",
+           .unit = "s", .min = 0, .default_note = "none"},
+          {.key = "retire_at", .kind = Kind::kDuration,
+           .help = "when these devices are retired (out of service for good)", .unit = "s",
+           .min = 0, .default_note = "never"},
       }};
   return spec;
 }
@@ -525,37 +585,83 @@ const Field kWindowItem{.key = "windows", .kind = Kind::kValueList,
 const Field kGroupItem{.key = "groups", .kind = Kind::kSelector, .help = "sites", .min_items = 1};
 
 // The outage kinds that take at + duration, windows, or mtbf + mttr.
-const std::vector<const char*> kTimed = {"link", "site", "partition", "access"};
+const std::vector<const char*> kTimed = {"link",           "site",       "partition", "access",
+                                         "device_failures", "site_power", "batch",
+                                         "maintenance"};
+// The kinds that take devices out of service (no network section needed), and those of them
+// that select devices by site, type, name and fraction.
+const std::vector<const char*> kDeviceSelect = {"device_failures", "batch", "maintenance"};
+
+const ObjectSpec& daily_spec() {
+  static const ObjectSpec spec{
+      .name = "daily",
+      .help = "A window that recurs every day (it may run past midnight).",
+      .fields = {
+          {.key = "start", .kind = Kind::kDuration, .required = true,
+           .help = "time of day it opens", .unit = "s", .min = 0, .max = 86399.999999999},
+          {.key = "duration", .kind = Kind::kDuration, .required = true,
+           .help = "how long it lasts, less than a day", .unit = "s", .min = 0,
+           .min_exclusive = true, .max = 86399.999999999},
+      }};
+  return spec;
+}
 
 const ObjectSpec& outage_spec() {
   static const ObjectSpec spec{
       .name = "outage",
-      .help = "Elements of the network going down and coming back: what (`kind` and its key) "
-              "and when: `at` + `duration`, `windows`, or `mtbf` + `mttr` (exactly one), or a "
-              "`trace` file.",
+      .help = "Elements of the network, or devices, going down and coming back: what (`kind` "
+              "and its keys) and when: `at` + `duration`, `windows`, or `mtbf` + `mttr` (exactly "
+              "one; maintenance may give `daily` instead), or a `trace` file. The device kinds "
+              "(device_failures, site_power, batch, maintenance, device_trace) need no network "
+              "section; with one, a device that is down is also cut off.",
       .fields = {
           {.key = "name", .kind = Kind::kString, .help = "name, in the results",
            .default_note = "\"<kind>-<index>\""},
           {.key = "kind", .kind = Kind::kChoice, .required = true,
            .help = "what goes down: the site links between two sites, whole sites (their site "
                    "links and devices' access links), the site links across a partition, "
-                   "devices' access links, or what a trace file says",
-           .choices = {"link", "site", "partition", "access", "trace"}},
+                   "devices' access links, or what a trace file says; devices that crash each "
+                   "on their own (device_failures), every device of a site at once "
+                   "(site_power), a batch of devices together (batch), devices in maintenance, "
+                   "or devices as a failure trace says (device_trace)",
+           .choices = {"link", "site", "partition", "access", "trace", "device_failures",
+                       "site_power", "batch", "maintenance", "device_trace"}},
           {.key = "between", .kind = Kind::kValueList, .required = true,
            .help = "the two sites whose site links go down, by exact name", .min_items = 2,
            .max_items = 2, .item = &kSiteNameItem, .only_for = {"link"}},
           {.key = "site", .kind = Kind::kSelector, .required = true,
-           .help = "the sites that go down", .min_items = 1, .only_for = {"site"}},
+           .help = "the sites that go down; site_power: each site on its own, all its devices "
+                   "together",
+           .min_items = 1, .only_for = {"site", "site_power"}},
           {.key = "groups", .kind = Kind::kValueList, .required = true,
            .help = "disjoint groups of sites (each a selector); every site link between two "
                    "groups goes down",
            .min_items = 2, .item = &kGroupItem, .only_for = {"partition"}},
-          {.key = "devices", .kind = Kind::kSelector, .required = true,
-           .help = "the devices whose access links go down, by device name or glob",
-           .min_items = 1, .only_for = {"access"}},
+          {.key = "devices", .kind = Kind::kSelector,
+           .help = "access (required): the devices whose access links go down; device kinds: "
+                   "only these devices; by device name or glob",
+           .min_items = 1, .only_for = {"access", "device_failures", "batch", "maintenance"}},
+          {.key = "sites", .kind = Kind::kSelector,
+           .help = "only the devices at these sites", .min_items = 1, .only_for = kDeviceSelect},
+          {.key = "type", .kind = Kind::kString,
+           .help = "only the devices of this device type (a hardware class)",
+           .only_for = kDeviceSelect},
+          {.key = "fraction", .kind = Kind::kNumber,
+           .help = "only this fraction of the selected devices (rounded to nearest, at least "
+                   "one), drawn at random from the seed: a faulty batch",
+           .min = 0, .min_exclusive = true, .max = 1, .only_for = kDeviceSelect},
+          {.key = "state", .kind = Kind::kChoice,
+           .help = "the state the devices are in while down (docs/devices.md, \"Lifecycle\")",
+           .default_json = "\"offline\"", .choices = {"offline", "updating", "rebooting", "failed"},
+           .only_for = {"maintenance"}},
+          {.key = "daily", .kind = Kind::kObject,
+           .help = "a window every day, instead of at + duration, windows or mtbf + mttr",
+           .object = &daily_spec(), .only_for = {"maintenance"}},
           {.key = "file", .kind = Kind::kString, .required = true,
-           .help = "CSV file with header time,element,state (relative to the scenario file)",
-           .only_for = {"trace"}},
+           .help = "CSV file (relative to the scenario file) with header time,element,state "
+                   "(trace: an element is a site, a device or A--B) or time,device,state "
+                   "(device_trace)",
+           .only_for = {"trace", "device_trace"}},
           {.key = "at", .kind = Kind::kDuration, .help = "when it goes down (with duration)",
            .unit = "s", .min = 0, .only_for = kTimed},
           {.key = "duration", .kind = Kind::kDuration, .help = "how long it stays down (with at)",
@@ -564,8 +670,9 @@ const ObjectSpec& outage_spec() {
            .help = "times it is down, each [down at, up at), sorted and disjoint",
            .min_items = 1, .item = &kWindowItem, .only_for = kTimed},
           {.key = "mtbf", .kind = Kind::kEither,
-           .help = "time up before each failure: a distribution, or a duration (exponential "
-                   "with that mean); with site and access, each site or device fails on its own",
+           .help = "time up before each failure: a distribution (weibull for wear-out), or a "
+                   "duration (exponential with that mean); with site, access, site_power and "
+                   "device_failures, each site or device fails on its own",
            .unit = "s", .min = 0, .min_exclusive = true, .object = &duration_distribution_spec(),
            .scalar = Kind::kDuration, .only_for = kTimed},
           {.key = "mttr", .kind = Kind::kEither,
@@ -654,6 +761,24 @@ const ObjectSpec& workload_spec() {
       },
       .kind_key = "kind",
       .noun = "workload"};
+  return spec;
+}
+
+const ObjectSpec& failure_policy_spec() {
+  static const ObjectSpec spec{
+      .name = "on_device_failure",
+      .help = "The requests queued or running on a device that goes down (failure, "
+              "maintenance, empty battery, retirement) are lost, or sent back to the dispatch "
+              "of their own arrival stream, which picks an available device among that "
+              "stream's candidates (its site's, all its workload's sites' with scope fleet, or "
+              "only its own device with scope device: rejected while that one is down).",
+      .fields = {
+          {.key = "policy", .kind = Kind::kChoice, .help = "lose or retry",
+           .default_json = "\"lose\"", .choices = {"lose", "retry"}},
+          {.key = "max_retries", .kind = Kind::kInteger,
+           .help = "retry: a request is lost after this many retries", .default_json = "3",
+           .min = 0, .max = 255},
+      }};
   return spec;
 }
 
@@ -767,7 +892,8 @@ const ObjectSpec& scenario_spec() {
            .help = "the network; without it, devices are not networked and there are no "
                    "outages, transfers or messages",
            .object = &network_spec(), .default_note = "none"},
-          {.key = "outages", .kind = Kind::kList, .help = "outages of network elements",
+          {.key = "outages", .kind = Kind::kList,
+           .help = "outages of network elements and device failures",
            .default_json = "[]", .object = &outage_spec()},
           {.key = "images", .kind = Kind::kObjectMap,
            .help = "container images and ML models: overrides of the built-ins and new ones",
@@ -778,6 +904,9 @@ const ObjectSpec& scenario_spec() {
           {.key = "registry", .kind = Kind::kString,
            .help = "the site images are pulled from (with a network), by exact name",
            .default_note = "the first site of kind cloud, else the first site"},
+          {.key = "on_device_failure", .kind = Kind::kObject,
+           .help = "what happens to the requests of a device that goes down",
+           .default_json = "{}", .object = &failure_policy_spec()},
           {.key = "output", .kind = Kind::kObject, .help = "what the results record",
            .default_json = "{}", .object = &output_spec()},
       }};

@@ -58,7 +58,8 @@ std::optional<sim::Time> parse_trace_time(std::string_view field, std::string& e
   return t.value;
 }
 
-TraceText parse_outage_trace(std::string_view text, const std::string& file) {
+TraceText parse_outage_trace(std::string_view text, const std::string& file,
+                             const std::string& subject) {
   TraceText out;
   std::istringstream in{std::string(text)};
   CsvLines lines(in);
@@ -70,16 +71,16 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     const auto& fields = lines.fields();
     if (!header) {
       header = true;
-      if (fields.size() != 3 || fields[0] != "time" || fields[1] != "element" ||
+      if (fields.size() != 3 || fields[0] != "time" || fields[1] != subject ||
           fields[2] != "state") {
-        out.errors.push_back(where + "expected the header 'time,element,state', got '" +
+        out.errors.push_back(where + "expected the header 'time," + subject + ",state', got '" +
                              std::string(lines.text()) + "'");
         return out;
       }
       continue;
     }
     if (fields.size() != 3) {
-      out.errors.push_back(where + "expected 3 fields (time,element,state), got " +
+      out.errors.push_back(where + "expected 3 fields (time," + subject + ",state), got " +
                            std::to_string(fields.size()));
       continue;
     }
@@ -93,7 +94,7 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     row.time = *t;
     row.element = std::string(fields[1]);
     if (row.element.empty()) {
-      out.errors.push_back(where + "empty element");
+      out.errors.push_back(where + "empty " + subject);
       continue;
     }
     if (fields[2] == "down") {
@@ -111,7 +112,9 @@ TraceText parse_outage_trace(std::string_view text, const std::string& file) {
     last = row.time;
     out.rows.push_back(std::move(row));
   }
-  if (!header) out.errors.push_back(file + ": empty; expected the header 'time,element,state'");
+  if (!header) {
+    out.errors.push_back(file + ": empty; expected the header 'time," + subject + ",state'");
+  }
   return out;
 }
 

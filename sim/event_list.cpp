@@ -113,6 +113,18 @@ void LadderEventList::top_to_rung() {
   top_max_ = 0;
 }
 
+void LadderEventList::recycle(std::vector<Event>& bucket) {
+  // A bucket keeps its capacity for the next epoch, where it covers other times; one that held a
+  // crowd of same-instant events would otherwise keep that memory for the rest of the run, and
+  // every bucket its largest crowd. Large buckets give their memory back: one allocation per
+  // crowd, not per event.
+  if (bucket.capacity() > kKeepCapacity) {
+    std::vector<Event>().swap(bucket);
+  } else {
+    bucket.clear();
+  }
+}
+
 void LadderEventList::fill_bottom() {
   // REQUIRES: bottom_ is empty and size_ > 0.
   for (;;) {
@@ -135,11 +147,11 @@ void LadderEventList::fill_bottom() {
       for (const Event& e : bucket) {
         child.buckets[static_cast<std::size_t>((e.time - bucket_start) / width)].push_back(e);
       }
-      bucket.clear();
+      recycle(bucket);
       continue;
     }
     bottom_.assign(bucket.begin(), bucket.end());
-    bucket.clear();
+    recycle(bucket);
     std::sort(bottom_.begin(), bottom_.end(),
               [](const Event& a, const Event& b) { return before(b, a); });
     return;

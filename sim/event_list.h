@@ -58,6 +58,7 @@ class LadderEventList {
  public:
   static constexpr int kMaxRungs = 8;
   static constexpr std::size_t kThreshold = 50;  // a bucket larger than this spawns a rung
+  static constexpr std::size_t kKeepCapacity = 4 * kThreshold;  // an emptied bucket keeps this
 
   void push(const Event& e);
   const Event& top();  // non-const: may move events down the ladder
@@ -81,6 +82,7 @@ class LadderEventList {
 
   void insert_bottom(const Event& e);
   void fill_bottom();
+  void recycle(std::vector<Event>& bucket);  // empties a bucket moved down the ladder
   void top_to_rung();
   // Spreads `events` (all within [start, start + count * width)) over a fresh rung.
   Rung& open_rung(Time start, Time width, std::size_t count);

@@ -131,6 +131,17 @@ class Builder {
   // build_trace.cpp
   void check_trace(const Json& o, const std::string& path, const std::string& name);
 
+  // build_lifecycle.cpp: the device outage kinds, batteries, provisioning, retirement.
+  static bool is_device_kind(const std::string& kind);
+  void check_device_outage(Json& o, std::size_t index, const std::string& kind,
+                           const std::string& name);
+  std::optional<Indices> selected_devices(const Json& o, std::size_t index,
+                                          const std::string& path);
+  void check_device_trace(const Json& o, const std::string& path, const std::string& name);
+  void check_lifecycle();
+  const Json* battery_of_entry(const Json& entry) const;
+  void build_lifecycle(models::FleetConfig& out);  // REQUIRES: no error was reported
+
   // build_workloads.cpp
   void check_workloads();
   void check_distribution(const Json& d, const std::string& path, bool sizes);
@@ -170,6 +181,7 @@ class Builder {
   std::vector<LinkInfo> links_;  // generated, then explicit: NetworkConfig::links
   std::size_t generated_links_ = 0;
   std::vector<models::OutageConfig> outages_;
+  std::vector<models::DeviceFailureConfig> device_failures_;
   std::vector<Indices> workload_devices_;  // transfers, messages
   Indices workload_peer_;
   Indices device_site_;  // by device; empty when the fleet is invalid

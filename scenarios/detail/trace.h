@@ -63,8 +63,10 @@ struct TraceText {
 // Reads `text`: a header line "time,element,state" (spaces around fields allowed), then one row per
 // line; blank lines and lines starting with '#' are skipped. time is a duration string ("1h30m")
 // or a plain number of seconds ("5400", "0.5"); state is down or up. Times must not decrease.
-// `file` is the name used in error messages.
-TraceText parse_outage_trace(std::string_view text, const std::string& file);
+// `file` is the name used in error messages. `subject`: the name of the middle column ("element"
+// for network outage traces, "device" for device failure traces).
+TraceText parse_outage_trace(std::string_view text, const std::string& file,
+                             const std::string& subject = "element");
 
 // ---- invocation traces ------------------------------------------------------------------------
 

@@ -122,14 +122,17 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
             (std::vector<std::string>{"arrival_ns", "start_ns", "end_ns", "device", "site",
                                       "workload", "function", "network_ns", "queue_ns",
                                       "cold_start_ns", "pull_ns", "exec_ns", "outcome",
-                                      "deadline_missed"}));
+                                      "deadline_missed", "retries"}));
   EXPECT_EQ(q.integer.at("arrival_ns"), r.arrival_ns);
   EXPECT_EQ(q.integer.at("start_ns"), r.start_ns);
   EXPECT_EQ(q.integer.at("end_ns"), r.end_ns);
   EXPECT_EQ(q.integer.at("device"), widen(r.device));
   EXPECT_EQ(q.integer.at("site"), widen(r.site));
   EXPECT_EQ(q.integer.at("workload"), widen(r.workload));
-  EXPECT_EQ(q.attributes.at("device"), "row (= id) in /devices; 4294967295 when rejected");
+  EXPECT_EQ(q.attributes.at("device"),
+            "row (= id) in /devices: the last one; 4294967295 when rejected");
+  const std::vector<std::int64_t> retries(r.retries.begin(), r.retries.end());
+  EXPECT_EQ(q.integer.at("retries"), retries);
 
   ASSERT_EQ(f.summary.size(), run.summary.values.size());
   for (const auto& [key, value] : run.summary.values) EXPECT_EQ(f.summary.at(key), value) << key;

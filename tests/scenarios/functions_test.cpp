@@ -177,3 +177,40 @@ TEST(Functions, RequestsAreNotDispatchedToADeviceWhoseAccessLinkIsDown) {
 
 }  // namespace
 }  // namespace edgetwin::scenarios
+
+namespace edgetwin::scenarios {
+namespace {
+
+TEST(Functions, ADeviceThatFailsDuringAPullOverTheNetworkLosesTheRequestAndPullsAgainLater) {
+  // kPull, with the device failed over [104, 114) s: the request of 100 s is pulling (from
+  // 100.005 s) and is lost at 104 s. The pull's transfer, held by the device's access link,
+  // resumes when the device returns and ends, ignored: the image is not cached from it. The
+  // request of 200 s therefore pulls the whole image again: 8.015 s, as in the test above.
+  json j = json::parse(kPull);
+  j["duration"] = "250s";
+  j["outages"] = json::array({{{"kind", "device_failures"}, {"sites", "edge"}, {"at", "104s"},
+                               {"duration", "10s"}}});
+  const LoadResult r = load_scenario_text(j.dump(), "fail-pull.json");
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  models::Twin twin(r.scenario->fleet);
+  sim::Engine engine(twin.lp_count());
+  twin.start(engine);
+  engine.run(twin, r.scenario->fleet.duration);
+  twin.finish(engine.now());
+  const models::RequestRecords& q = twin.fleet().requests();
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.outcome[0], static_cast<std::uint8_t>(models::RequestOutcome::kLost));
+  EXPECT_EQ(q.end_ns[0], 104 * sim::kSecond);
+  EXPECT_EQ(q.outcome[1], static_cast<std::uint8_t>(models::RequestOutcome::kCompleted));
+  EXPECT_EQ(q.pull_ns[1], 8'015 * sim::kMillisecond);
+  const network::TransferRecords& t = twin.network()->net().records();
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.bytes[0], 100'000'000);
+  EXPECT_EQ(t.bytes[1], 100'000'000);
+  // The first: 3.995 s of its 8 s sent before 104 s, the rest after 114 s, then 15 ms.
+  EXPECT_NEAR(sim::to_seconds(t.end_ns[0]), 114.0 + (8.0 - 3.995) + 0.015, 1e-6);
+  EXPECT_EQ(twin.fleet().function_counts().pulled_bytes, std::uint64_t{200'000'000});
+}
+
+}  // namespace
+}  // namespace edgetwin::scenarios
