@@ -71,12 +71,17 @@ void write_sites(hid_t file, const models::FleetModel& model) {
 }
 
 void write_workloads(hid_t file, const models::FleetConfig& config) {
-  std::vector<std::string> name, dispatch, service;
-  std::vector<double> rate, service_mean;
+  std::vector<std::string> name, dispatch, function, service, arrivals, scope;
+  std::vector<double> deadline, rate, service_mean;
   std::vector<std::uint32_t> sites;
   for (const auto& w : config.workloads) {
     name.push_back(w.name);
     dispatch.push_back(models::dispatch_name(w.dispatch));
+    function.push_back(w.function >= 0 ? config.functions.at(w.function).name : std::string());
+    const sim::Time fn_deadline = w.function >= 0 ? config.functions[w.function].deadline : 0;
+    deadline.push_back(sim::to_seconds(w.deadline > 0 ? w.deadline : fn_deadline));
+    arrivals.push_back(models::arrival_process_name(w.arrivals.kind));
+    scope.push_back(models::arrival_scope_name(w.scope));
     rate.push_back(w.rate_per_s);
     service.push_back(w.service_s.kind_name());
     service_mean.push_back(w.service_s.mean());
@@ -84,14 +89,6 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   }
   TableWriter table(config.workloads.size());
   table.add("name", name);
-  std::vector<std::string> function;
-  std::vector<double> deadline;
-  for (const auto& w : config.workloads) {
-    function.push_back(w.function >= 0 ? config.functions.at(w.function).name : std::string());
-    const sim::Time fn_deadline = w.function >= 0 ? config.functions[w.function].deadline : 0;
-    const sim::Time d = w.deadline > 0 ? w.deadline : fn_deadline;
-    deadline.push_back(sim::to_seconds(d));
-  }
   table.add("dispatch", dispatch);
   table.add("function", function);
   table.add("deadline_s", deadline);
@@ -99,6 +96,8 @@ void write_workloads(hid_t file, const models::FleetConfig& config) {
   table.add("service_distribution", service);
   table.add("service_mean_s", service_mean);
   table.add("sites", sites);
+  table.add("arrivals", arrivals);
+  table.add("scope", scope);
   table.write(file, "workloads");
 }
 
@@ -453,7 +452,9 @@ void write_requests(hid_t file, const models::FleetModel& model,
   write_attribute(d, "retries", std::string("times a device going down sent it back to dispatch "
                                             "(on_device_failure retry)"));
   write_attribute(d, "function", std::string("row in /functions; -1 for a plain service time"));
-  write_attribute(d, "site", std::string("row in /sites (the site the request arrived at)"));
+  write_attribute(d, "site", std::string("row in /sites: its device's site; for a rejected "
+                                         "request its stream's (scope fleet: the workload's "
+                                         "first site)"));
   write_attribute(d, "workload", std::string("row in /workloads"));
 }
 

@@ -14,6 +14,24 @@ constexpr std::uint32_t kModulationPurpose = sim::purpose_id("arrival-modulation
 constexpr double kHourS = 3600.0;
 constexpr double kDayS = 24.0 * kHourS;
 
+// Binomial(n, p) by geometric skips: the gaps between successes are geometric, so the draws cost
+// O(n min(p, 1 - p) + 1) (counting the rarer outcome), with no allocation.
+std::uint64_t binomial(std::uint64_t n, double p, sim::RandomStream& rng) {
+  if (n == 0 || !(p > 0.0)) return 0;
+  if (p >= 1.0) return n;
+  const bool flip = p > 0.5;
+  const double log_miss = std::log1p(-(flip ? 1.0 - p : p));
+  std::uint64_t hits = 0;
+  double trials = 0.0;
+  for (;;) {
+    // Failures before the next success: floor(ln U / ln(1 - p)), U on (0, 1].
+    trials += std::floor(std::log(rng.uniform01_open_low()) / log_miss) + 1.0;
+    if (trials > static_cast<double>(n)) break;
+    ++hits;
+  }
+  return flip ? n - hits : hits;
+}
+
 }  // namespace
 
 const char* arrival_process_name(ArrivalProcess::Kind k) {
@@ -22,8 +40,27 @@ const char* arrival_process_name(ArrivalProcess::Kind k) {
     case ArrivalProcess::Kind::kConstant: return "constant";
     case ArrivalProcess::Kind::kDiurnal: return "diurnal";
     case ArrivalProcess::Kind::kMmpp: return "mmpp";
+    case ArrivalProcess::Kind::kAzureTrace: return "azure_trace";
+    case ArrivalProcess::Kind::kTrace: return "trace";
   }
   return "?";
+}
+
+const char* arrival_scope_name(ArrivalScope s) {
+  switch (s) {
+    case ArrivalScope::kSite: return "site";
+    case ArrivalScope::kDevice: return "device";
+    case ArrivalScope::kFleet: return "fleet";
+  }
+  return "?";
+}
+
+std::uint32_t ArrivalProcess::parts() const {
+  if (kind == Kind::kAzureTrace) return minute_counts ? minute_counts->rows() : 0;
+  if (kind == Kind::kTrace && times) {
+    return static_cast<std::uint32_t>(times->part_begin.size() - 1);
+  }
+  return 1;
 }
 
 double ArrivalProcess::mean_rate_per_s(double rate_per_s) const {
@@ -46,12 +83,12 @@ double ArrivalProcess::mean_rate_per_s(double rate_per_s) const {
 }
 
 ArrivalStream::ArrivalStream(const ArrivalProcess& process, double rate_per_s, std::uint64_t seed,
-                             std::uint32_t entity, std::uint32_t offset)
+                             std::uint32_t entity, std::uint32_t offset, std::uint32_t part)
     : kind_(process.kind),
       rate_per_s_(rate_per_s),
       mean_gap_s_(1.0 / rate_per_s),
-      arrivals_(seed, entity, kArrivalPurpose + offset),
-      modulation_(seed, entity, kModulationPurpose + offset) {
+      arrivals_(seed, entity, kArrivalPurpose + offset + part * kPartStride),
+      modulation_(seed, entity, kModulationPurpose + offset + part * kPartStride) {
   auto invalid = [&](const std::string& what) {
     throw std::invalid_argument(std::string("arrival process ") +
                                 arrival_process_name(process.kind) + ": " + what);
@@ -107,6 +144,25 @@ ArrivalStream::ArrivalStream(const ArrivalProcess& process, double rate_per_s, s
       switch_at_s_ = modulation_.exponential(process.states[state_].mean_sojourn_s);
       break;
     }
+    case Kind::kAzureTrace: {
+      const MinuteCounts* counts = process.minute_counts.get();
+      if (!counts || part >= counts->rows()) invalid("no such trace row");
+      if (!(process.scale > 0.0)) invalid("scale must be positive");
+      if (process.start_minute >= counts->minutes) invalid("start must be within the trace");
+      row_begin_ = counts->row_begin[part];
+      end_ = counts->row_begin[part + 1];
+      // The first minute replayed is start_minute.
+      entry_ = row_begin_;
+      while (entry_ < end_ && counts->minute[entry_] < process.start_minute) ++entry_;
+      break;
+    }
+    case Kind::kTrace: {
+      const InvocationTimes* times = process.times.get();
+      if (!times || part + 1 >= times->part_begin.size()) invalid("no such part");
+      entry_ = times->part_begin[part];
+      end_ = times->part_begin[part + 1];
+      break;
+    }
   }
 }
 
@@ -127,6 +183,11 @@ sim::Time ArrivalStream::next(const ArrivalProcess& process, sim::Time previous)
     case ArrivalProcess::Kind::kMmpp:
       t_s_ = next_mmpp(process);
       break;
+    case ArrivalProcess::Kind::kAzureTrace:
+      return std::max(previous, next_azure(process));
+    case ArrivalProcess::Kind::kTrace:
+      if (entry_ == end_) return sim::kTimeMax;
+      return std::max(previous, process.times->time[entry_++]);
   }
   return std::max(previous, sim::from_seconds(t_s_));
 }
@@ -190,6 +251,47 @@ double ArrivalStream::next_mmpp(const ArrivalProcess& process) {
     }
     switch_at_s_ = t + modulation_.exponential(process.states[state_].mean_sojourn_s);
   }
+}
+
+// The minutes of the row in order, the whole trace period again and again with `repeat`; each
+// minute's count is scaled once, on entering it, then its requests are placed one at a time.
+// Positions are whole nanoseconds inside the minute, so every request of trace minute m lands in
+// simulated minute m - start (exact per-minute counts).
+sim::Time ArrivalStream::next_azure(const ArrivalProcess& process) {
+  const MinuteCounts& counts = *process.minute_counts;
+  while (left_ == 0) {
+    if (entry_ == end_) {
+      if (!process.repeat || row_begin_ == end_) return sim::kTimeMax;
+      entry_ = row_begin_;
+      ++cycle_;
+      if (cycle_ > 100000) return sim::kTimeMax;  // 270+ years: past any run and the horizon
+    }
+    const auto minute = static_cast<std::int64_t>(cycle_ * counts.minutes + counts.minute[entry_]) -
+                        static_cast<std::int64_t>(process.start_minute);
+    if (minute > horizon_ / sim::kMinute) return sim::kTimeMax;
+    const std::uint64_t c = counts.count[entry_];
+    const double whole = std::floor(process.scale);
+    std::uint64_t n = static_cast<std::uint64_t>(whole) * c;
+    n += binomial(c, process.scale - whole, modulation_);
+    ++entry_;
+    minute_start_ = minute * sim::kMinute;
+    left_ = in_minute_ = n;
+    position_ = 0.0;
+  }
+  const std::uint64_t i = in_minute_ - left_;  // 0-based index in the minute
+  double offset_ns;
+  if (process.even_spread) {
+    offset_ns = (static_cast<double>(i) + 0.5) / static_cast<double>(in_minute_) *
+                static_cast<double>(sim::kMinute);
+  } else {
+    // The smallest of `left_` uniforms on [position_, 1): 1 - V^(1/left_) of the rest, V on (0, 1].
+    const double v = arrivals_.uniform01_open_low();
+    position_ += (1.0 - position_) * -std::expm1(std::log(v) / static_cast<double>(left_));
+    offset_ns = position_ * static_cast<double>(sim::kMinute);
+  }
+  --left_;
+  const auto offset = std::min(static_cast<sim::Time>(offset_ns), sim::kMinute - 1);
+  return minute_start_ + offset;
 }
 
 }  // namespace edgetwin::models

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,7 +35,38 @@ enum class Dispatch {
 };
 const char* dispatch_name(Dispatch d);
 
-// When the requests of one (workload, site) stream arrive (docs/devices.md, "Arrival
+// Per-minute invocation counts of the rows selected from an Azure Functions 2019 trace (files
+// invocations_per_function_md.anon.dXX.csv: one row per function, 1440 minutes of one day; one
+// or more consecutive days), kept sparse and shared by every stream that replays them: the minutes
+// of row r with a count > 0 are entries [row_begin[r], row_begin[r + 1]), in increasing order.
+struct MinuteCounts {
+  std::uint32_t minutes = 1440;  // the replayed period: 1440 per day, at most 45 days
+  std::vector<std::uint32_t> row_begin = {0};
+  std::vector<std::uint16_t> minute;  // 0..minutes - 1
+  std::vector<std::uint32_t> count;   // > 0
+  std::vector<std::uint32_t> file_row;  // the data row (0-based, header not counted) of each row
+  std::uint64_t total = 0;              // invocations over all rows
+  std::uint32_t rows() const { return static_cast<std::uint32_t>(row_begin.size() - 1); }
+};
+
+// The request times of one workload read from a CSV invocation trace (time,workload[,site]),
+// sorted, split in parts: with a site column one part per site of the workload (in the order of
+// WorkloadConfig::sites), else one part. Part k is times [part_begin[k], part_begin[k + 1]).
+struct InvocationTimes {
+  std::vector<sim::Time> time;
+  std::vector<std::uint32_t> part_begin = {0};
+  bool by_site = false;
+};
+
+// Where a workload's arrival streams are and which devices a stream's requests go to.
+enum class ArrivalScope : std::uint8_t {
+  kSite,    // one stream per site, dispatched over the site's devices
+  kDevice,  // one stream per device, all its requests to that device
+  kFleet,   // one stream for the workload, dispatched over all devices of its sites
+};
+const char* arrival_scope_name(ArrivalScope s);
+
+// When the requests of one arrival stream (ArrivalScope) arrive (docs/devices.md, "Arrival
 // processes"). Time t is simulated time since the start of the run, which starts at midnight.
 // The workload's rate_per_s is the long-run mean rate; it is the parameter of kPoisson, kConstant
 // and the diurnal sinusoid, and derived (mean_rate_per_s) for a diurnal profile and for kMmpp.
@@ -44,6 +76,8 @@ struct ArrivalProcess {
     kConstant,  // every 1 / rate_per_s, from a phase of 0 (first at 1 / rate) or a random one
     kDiurnal,   // non-homogeneous Poisson: a sinusoid, or hourly_per_s when that is not empty
     kMmpp,      // Markov-modulated Poisson: `states`, each left after an exponential sojourn
+    kAzureTrace,  // per-minute counts of one row of `minute_counts`, spread over each minute
+    kTrace,       // the times of one part of `times`, exactly
   };
   struct MmppState {
     double rate_per_s = 0.0;      // >= 0
@@ -62,28 +96,49 @@ struct ArrivalProcess {
   // uniformly (with 2 states: the other one). At t = 0 the state is drawn from the stationary
   // distribution pi_i = mean_sojourn_i / sum_j mean_sojourn_j.
   std::vector<MmppState> states;
+  // kAzureTrace: one stream per row (parts()). Trace minute m is replayed over simulated minute
+  // m - start_minute (+ minute_counts->minutes per repetition when `repeat`). A minute's count c becomes
+  // floor(scale) * c + Binomial(c, scale - floor(scale)) requests (each invocation kept with
+  // the fractional part's probability), placed uniformly at random in the minute (sorted
+  // uniforms), or evenly: the i-th of n at (i + 1/2) / n of the minute.
+  std::shared_ptr<const MinuteCounts> minute_counts;
+  double scale = 1.0;  // > 0
+  bool even_spread = false;
+  std::uint32_t start_minute = 0;  // < minute_counts->minutes
+  bool repeat = true;
+  // kTrace: the workload's request times; one stream per part.
+  std::shared_ptr<const InvocationTimes> times;
+
+  // Streams per (site, or device, or fleet) place: rows of minute_counts for kAzureTrace, 1
+  // otherwise (a kTrace with a site column has one part per site; each site replays its own).
+  std::uint32_t parts() const;
 
   // The long-run mean rate, 1/s: `rate_per_s` for kPoisson, kConstant and the sinusoid; the mean
-  // of the hourly profile; sum_i pi_i * rate_i for kMmpp.
+  // of the hourly profile; sum_i pi_i * rate_i for kMmpp; `rate_per_s` for the traces (the
+  // builder sets it to the mean rate of one stream).
   double mean_rate_per_s(double rate_per_s) const;
 };
 const char* arrival_process_name(ArrivalProcess::Kind k);
 
 // Requests arriving at each of `sites` as an independent stream of the arrival process
 // `arrivals` (Poisson of rate `rate_per_s` by default), each served by one core of a device of
-// that site for service_s / core_speed seconds.
+// that site for service_s / core_speed seconds. `scope` puts the streams at each device or one
+// for the whole workload instead (then rate_per_s is per device, or for the fleet).
 //
 // With a function (function >= 0) a request runs that function instead: its execution time
 // comes from the function's per-device-type model, it needs an instance of the function on the
-// device (a cold start when none is idle), and the site dispatches it only to devices that can
-// run the function. service_s is then unused.
+// device (a cold start when none is idle), and it is dispatched only to devices that can run
+// the function (FleetModel::can_run): over those of its site (scope site) or of all its sites
+// (scope fleet); with scope device only the devices that can run it get a stream. service_s is
+// then unused.
 struct WorkloadConfig {
   std::string name;
   std::vector<std::uint32_t> sites;
-  double rate_per_s = 0.0;  // the mean rate at each site (see ArrivalProcess)
+  double rate_per_s = 0.0;  // the mean rate of each stream (see ArrivalProcess, scope)
   sim::Distribution service_s = sim::Distribution::exponential(0.1);
   Dispatch dispatch = Dispatch::kLeastLoaded;
   ArrivalProcess arrivals = {};
+  ArrivalScope scope = ArrivalScope::kSite;
   std::int32_t function = -1;  // index into FleetConfig::functions; -1: a plain service time
   sim::Time deadline = 0;      // 0: the function's (none for a plain service time)
 };

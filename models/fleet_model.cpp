@@ -101,7 +101,6 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
   busy_since_.assign(n_devices, 0);
   busy_core_ns_.assign(n_devices, 0);
   available_.assign(n_devices, 1);
-  site_down_.assign(n_sites, 0);
   accel_busy_.assign(n_devices, 0);
   busy_by_type_.assign(n_types, 0);
   stats_.served.assign(n_devices, 0);
@@ -124,35 +123,7 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
   }
 
   double expected = 0.0;
-  for (std::uint32_t w = 0; w < config_.workloads.size(); ++w) {
-    const WorkloadConfig& wl = config_.workloads[w];
-    if (wl.function >= static_cast<std::int32_t>(n_functions)) {
-      throw std::invalid_argument("fleet model: workload '" + wl.name + "' names function " +
-                                  std::to_string(wl.function) + ", which does not exist");
-    }
-    functions_ = functions_ || wl.function >= 0;
-    for (std::uint32_t s : wl.sites) {
-      if (site_device_begin_[s] == site_device_begin_[s + 1]) {
-        throw std::invalid_argument("fleet model: workload '" + wl.name + "' targets site '" +
-                                    config_.sites[s].name + "', which has no device");
-      }
-      Source src;
-      src.workload = w;
-      src.site = s;
-      src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, s, w);
-      src.work = sim::RandomStream(config_.seed, s, kWorkPurpose + w);
-      src.dispatch = sim::RandomStream(config_.seed, s, kDispatchPurpose + w);
-      sources_.push_back(src);
-      source_device_begin_.push_back(static_cast<std::uint32_t>(source_devices_.size()));
-      for (std::uint32_t k = site_device_begin_[s]; k < site_device_begin_[s + 1]; ++k) {
-        const std::uint32_t d = site_devices_[k];
-        if (can_run(wl.function, type_[d])) source_devices_.push_back(d);
-      }
-      expected += wl.arrivals.mean_rate_per_s(wl.rate_per_s) *
-                  sim::to_seconds(config_.duration - config_.warmup);
-    }
-  }
-  source_device_begin_.push_back(static_cast<std::uint32_t>(source_devices_.size()));
+  for (std::uint32_t w = 0; w < config_.workloads.size(); ++w) add_sources(w, expected);
 
   if (functions_) {
     instance_begin_.assign(n_devices + 1, 0);
@@ -236,6 +207,100 @@ void FleetModel::attach_network(network::Network* net,
   first_device_node_ = first_device_node;
 }
 
+// The sources of workload w (ArrivalScope): per site, per device of its sites, or one for the
+// fleet; each times the process's parts (trace rows), except that a trace with a site column has
+// one part per site, replayed only there. Random streams are named by (site, or device, or
+// kFleetEntity; workload; part): part 0 of a site keeps the streams it had before parts existed.
+//
+// Eligibility (can_run) is applied here, once, for every scope: a site-scope source dispatches
+// over the devices of its site that can run the function, a fleet-scope source over those of all
+// the workload's sites, and with scope device only a device that can run the function gets a
+// source (the scenario builder makes sure each site has one: a workload whose function cannot
+// run on any device of one of its sites is a scenario error). Availability is checked per
+// request in pick_device.
+void FleetModel::add_sources(std::uint32_t w, double& expected) {
+  constexpr std::uint32_t kFleetEntity = 0xFFFFFFFFu;
+  constexpr std::uint32_t kPartStride = ArrivalStream::kPartStride;
+  const WorkloadConfig& wl = config_.workloads[w];
+  if (wl.function >= static_cast<std::int32_t>(config_.functions.size())) {
+    throw std::invalid_argument("fleet model: workload '" + wl.name + "' names function " +
+                                std::to_string(wl.function) + ", which does not exist");
+  }
+  functions_ = functions_ || wl.function >= 0;
+  for (std::uint32_t s : wl.sites) {
+    if (site_device_begin_[s] == site_device_begin_[s + 1]) {
+      throw std::invalid_argument("fleet model: workload '" + wl.name + "' targets site '" +
+                                  config_.sites[s].name + "', which has no device");
+    }
+  }
+  if (wl.sites.empty()) return;
+  const bool site_parts = wl.arrivals.kind == ArrivalProcess::Kind::kTrace &&
+                          wl.arrivals.times && wl.arrivals.times->by_site;
+  if (site_parts && wl.scope != ArrivalScope::kSite) {
+    throw std::invalid_argument("fleet model: workload '" + wl.name +
+                                "': a trace with a site column needs scope site");
+  }
+  const double mean = wl.arrivals.mean_rate_per_s(wl.rate_per_s) *
+                      sim::to_seconds(config_.duration - config_.warmup);
+  auto add = [&](std::uint32_t site, std::uint32_t entity, std::uint32_t device,
+                 std::uint32_t group_begin, std::uint32_t group_size, std::uint32_t part) {
+    Source src;
+    src.workload = w;
+    src.site = site;
+    src.device = device;
+    src.group_begin = group_begin;
+    src.group_size = group_size;
+    src.arrivals = ArrivalStream(wl.arrivals, wl.rate_per_s, config_.seed, entity, w, part);
+    src.arrivals.set_horizon(config_.duration);
+    src.work = sim::RandomStream(config_.seed, entity, kWorkPurpose + w + part * kPartStride);
+    src.dispatch =
+        sim::RandomStream(config_.seed, entity, kDispatchPurpose + w + part * kPartStride);
+    sources_.push_back(src);
+    expected += mean;
+  };
+  // Appends the devices of site s that can run the workload's function to dispatch_devices_.
+  auto add_eligible = [&](std::uint32_t s) {
+    for (std::uint32_t k = site_device_begin_[s]; k < site_device_begin_[s + 1]; ++k) {
+      const std::uint32_t d = site_devices_[k];
+      if (can_run(wl.function, type_[d])) dispatch_devices_.push_back(d);
+    }
+  };
+  const std::uint32_t parts = wl.arrivals.parts();
+  switch (wl.scope) {
+    case ArrivalScope::kSite:
+      for (std::uint32_t k = 0; k < wl.sites.size(); ++k) {
+        const std::uint32_t s = wl.sites[k];
+        const auto begin = static_cast<std::uint32_t>(dispatch_devices_.size());
+        add_eligible(s);
+        const auto size = static_cast<std::uint32_t>(dispatch_devices_.size()) - begin;
+        if (site_parts) {
+          add(s, s, kNone, begin, size, k);
+        } else {
+          for (std::uint32_t part = 0; part < parts; ++part) add(s, s, kNone, begin, size, part);
+        }
+      }
+      break;
+    case ArrivalScope::kDevice:
+      for (std::uint32_t s : wl.sites) {
+        for (std::uint32_t k = site_device_begin_[s]; k < site_device_begin_[s + 1]; ++k) {
+          const std::uint32_t d = site_devices_[k];
+          if (!can_run(wl.function, type_[d])) continue;  // no stream where it cannot run
+          for (std::uint32_t part = 0; part < parts; ++part) add(s, d, d, 0, 0, part);
+        }
+      }
+      break;
+    case ArrivalScope::kFleet: {
+      const auto begin = static_cast<std::uint32_t>(dispatch_devices_.size());
+      for (std::uint32_t s : wl.sites) add_eligible(s);
+      const auto size = static_cast<std::uint32_t>(dispatch_devices_.size()) - begin;
+      for (std::uint32_t part = 0; part < parts; ++part) {
+        add(wl.sites.front(), kFleetEntity, kNone, begin, size, part);
+      }
+      break;
+    }
+  }
+}
+
 std::uint32_t FleetModel::lp_count() const {
   return static_cast<std::uint32_t>(config_.devices.size() + sources_.size() + 1);
 }
@@ -269,15 +334,31 @@ bool FleetModel::reachable(std::uint32_t device) const {
          (net_ == nullptr || net_->topology().is_up((*access_links_)[device]));
 }
 
+// The one dispatch path, for every scope. Eligibility (the function can run on the device's type)
+// was applied when the sources were built (add_sources): the candidates are the source's own
+// device (scope device) or its dispatch group (the eligible devices of its site, or of all the
+// workload's sites for scope fleet). Availability is applied here, per request: a candidate that
+// is not reachable() (available_ 0, or its access link down with a network) is skipped, and a
+// request with no reachable candidate gets kNoDevice (rejected by on_arrival).
+//
+// Retries come here too (dispatch, from evict): a retried request draws again from its own
+// source, so it stays within its scope's candidates. A device-scope request whose device failed
+// has no other candidate: its retry is rejected (docs/devices.md, "Failures").
+//
+// set_available keeps unavailable_ equal to the number of devices with available_ 0; the fast
+// path below relies on it. A per-site count of down devices would not fit here, since a
+// fleet-scope group spans sites.
 std::uint32_t FleetModel::pick_device(std::uint32_t index) {
   Source& source = sources_[index];
-  const std::uint32_t begin = source_device_begin_[index];
-  const std::uint32_t n = source_device_begin_[index + 1] - begin;
+  // Without a network and with every device available, all candidates qualify; else each is
+  // checked (the same draws and the same choice when all qualify).
+  const bool all = unavailable_ == 0 && net_ == nullptr;
+  if (source.device != kNone) {  // scope device: its device or none (no dispatch draw)
+    return all || reachable(source.device) ? source.device : kNoDevice;
+  }
+  const std::uint32_t n = source.group_size;
   if (n == 0) return kNoDevice;
-  const std::uint32_t* devices = source_devices_.data() + begin;
-  // Without a network and with every device of the site available, all candidates qualify; else
-  // each is checked (the same draws and the same choice when all qualify).
-  const bool all = site_down_[source.site] == 0 && net_ == nullptr;
+  const std::uint32_t* devices = dispatch_devices_.data() + source.group_begin;
   switch (config_.workloads[source.workload].dispatch) {
     case Dispatch::kRandom: {
       if (all) return devices[source.dispatch.uniform_int(n)];
@@ -327,6 +408,9 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
   r = Request{};
   r.arrival = now;
   r.workload = src.workload;
+  // The source's site; dispatch sets the chosen device's site (for scope fleet, and for a retry
+  // of scope fleet, it may differ). A request rejected at once keeps the source's site (for scope
+  // fleet, the workload's first site); a retry rejected keeps its last device's site.
   r.site = src.site;
   r.source = index;
   r.recorded = now >= config_.warmup;
@@ -369,6 +453,7 @@ void FleetModel::dispatch(std::uint32_t slot, sim::LpId from, sim::Time now,
     }
   }
   r.device = device;
+  r.site = config_.devices[device].site;
   r.request_leg = r.response = 0;
   if (net_ != nullptr) {
     const network::LinkId up = (*access_links_)[device];
@@ -713,8 +798,7 @@ void FleetModel::evict(std::uint32_t slot, std::uint32_t device, sim::Time now,
 void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim::Engine& engine) {
   if ((available_[device] != 0) == up) return;
   available_[device] = up ? 1 : 0;
-  std::uint32_t& down = site_down_[config_.devices[device].site];
-  down = up ? down - 1 : down + 1;
+  unavailable_ = up ? unavailable_ - 1 : unavailable_ + 1;
   if (up) return;  // back cold: no instance; its image cache as it was
   drop_instances(device);
   // Pulls under way are abandoned: what they brought is absent again (their transfers, if any,

@@ -1,15 +1,17 @@
-// Devices serving requests as multi-server FIFO queues (one server per core), fed by one arrival
-// stream per (workload, site) (Poisson, constant, diurnal or MMPP: models/arrivals.h). Requests
-// of a function also need an instance of it on the device: a warm idle one, or a new one after a
-// cold start (image pull + container start); docs/devices.md, "Functions and cold starts".
+// Devices serving requests as multi-server FIFO queues (one server per core), fed by arrival
+// streams (Poisson, constant, diurnal, MMPP or traces: models/arrivals.h), one per (workload,
+// site), per (workload, device) or per workload (ArrivalScope), times the process's parts (trace
+// rows). Requests of a function also need an instance of it on the device: a warm idle one, or a
+// new one after a cold start (image pull + container start); docs/devices.md, "Functions and cold
+// starts".
 //
-// Logical processes: one per device (LP id = device index), one per (workload, site) arrival
-// source, and one sampler. A request is three events: its arrival at the source, its hand-over to
-// the chosen device (one request-route latency later: 0 without a network), and its departure
-// from a core; a cold start adds a pull-done and a started event. Energy (models/energy.h) is told
-// of every change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices
-// out of service and back through set_available. Events of a request that holds a core carry a
-// token, so those of a request evicted by a device going down are recognised as stale.
+// Logical processes: one per device (LP id = device index), one per arrival source, and one
+// sampler. A request is three events: its arrival at the source, its hand-over to the chosen
+// device (one request-route latency later: 0 without a network), and its departure from a core;
+// a cold start adds a pull-done and a started event. Energy (models/energy.h) is told of every
+// change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices out of
+// service and back through set_available. Events of a request that holds a core carry a token, so
+// those of a request evicted by a device going down are recognised as stale.
 #pragma once
 
 #include <cstdint>
@@ -173,8 +175,8 @@ class FleetModel final : public sim::Model {
     sim::Time request_leg = 0;
     double exec_s = 0.0;  // execution time on its device before interference, drawn at arrival
     std::uint32_t workload = 0;
-    std::uint32_t site = 0;
-    std::uint32_t source = 0;       // index into sources_
+    std::uint32_t site = 0;         // its (last) device's; before any, its source's site
+    std::uint32_t source = 0;       // index into sources_: where it came from, and retries go
     std::uint32_t next = 0;         // FIFO link while queued
     std::uint32_t instance = 0;     // its instance slot, or kNone
     std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
@@ -186,9 +188,16 @@ class FleetModel final : public sim::Model {
     std::uint8_t retries = 0;
     bool recorded = false;
   };
-  struct Source {  // one (workload, site) arrival stream
+  struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
     std::uint32_t workload;
-    std::uint32_t site;
+    std::uint32_t site;  // scope site and device; fleet: the workload's first site
+    // Where its requests go (ArrivalScope), see pick_device: `device` when it is not kNone
+    // (scope device; only devices that can run the workload's function get such a source); else
+    // the `group_size` devices from dispatch_devices_[group_begin]: the devices of its site
+    // (scope site) or of all the workload's sites (scope fleet) that can run the function.
+    std::uint32_t device;
+    std::uint32_t group_begin;
+    std::uint32_t group_size;
     // Drawn per source, so the same seed offers the same requests (times and work) whatever the
     // dispatch policy or fleet does with them: common random numbers across policies.
     ArrivalStream arrivals;
@@ -212,10 +221,13 @@ class FleetModel final : public sim::Model {
   void release(std::uint32_t device, const Request& r, sim::Time now, sim::Engine& engine);
   void record(std::uint32_t device, const Request& r, sim::Time end, RequestOutcome outcome,
               sim::Engine& engine);
-  // kNoDevice when no device of the source's site that can run its function is reachable.
+  // The device for the next request of source `source` (a new one or a retry), or kNoDevice (the
+  // request is rejected).
   std::uint32_t pick_device(std::uint32_t source);
-  // Sends the request to a device of its site (its hand-over one request-route latency later), or
-  // records it rejected.
+  // Adds workload w's sources (per scope, times the parts) and their dispatch groups.
+  void add_sources(std::uint32_t w, double& expected);
+  // Sends the request to a device of its source's candidates (its hand-over one request-route
+  // latency later), or records it rejected. Used for new requests and for retries alike.
   void dispatch(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
   // A request of a device that went down: retried (re-dispatched) or lost (a row, outcome lost).
   void evict(std::uint32_t slot, std::uint32_t device, sim::Time now, sim::Engine& engine);
@@ -252,16 +264,21 @@ class FleetModel final : public sim::Model {
   std::vector<std::int64_t> busy_core_ns_;
   std::vector<std::uint32_t> type_;
   std::vector<std::uint8_t> available_;   // 1: accepts new work (set_available)
-  std::vector<std::uint32_t> site_down_;  // by site: its devices not available
+  // Devices with available_ 0, kept by set_available: pick_device's fast path (no check per
+  // candidate) needs it to be 0. A global count, not per site: a fleet-scope group spans sites.
+  std::uint32_t unavailable_ = 0;
   std::vector<std::uint16_t> accel_busy_;
   std::vector<std::uint32_t> busy_by_type_;
   std::vector<std::uint64_t> cores_by_type_;
   DeviceStats stats_;
   // Which (function, type) pairs can run: can_run_[function * types + type].
   std::vector<std::uint8_t> can_run_;
-  // Per source: the devices of its site that can run its workload's function (CSR).
-  std::vector<std::uint32_t> source_device_begin_;
-  std::vector<std::uint32_t> source_devices_;
+  // Dispatch groups, ranges referred to by Source::group_begin/group_size: the devices that can
+  // run a workload's function, of one site (scope site: one range per (workload, site), shared
+  // by the site's trace-row sources) or of all the workload's sites (scope fleet: one range per
+  // workload), in device order within each site. Built once; pick_device filters them by
+  // availability at each request.
+  std::vector<std::uint32_t> dispatch_devices_;
   // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
   enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
   std::vector<std::uint32_t> instance_begin_;

@@ -26,6 +26,7 @@ void Builder::check_workloads() {
   workload_peer_.resize(workloads.size());
   workload_arrivals_.resize(workloads.size());
   workload_rate_.resize(workloads.size());
+  workload_scope_.resize(workloads.size(), models::ArrivalScope::kSite);
   for (std::size_t i = 0; i < workloads.size(); ++i) {
     const Json& w = workloads[i];
     if (!w.is_object()) continue;
@@ -48,6 +49,11 @@ void Builder::check_workloads() {
         workload_sites_[i] = *sites;
       }
       if (w.contains("service")) check_distribution(w["service"], path + "/service", false);
+      if (const std::string* scope = string_of(w, "scope")) {
+        workload_scope_[i] = *scope == "device" ? models::ArrivalScope::kDevice
+                             : *scope == "fleet" ? models::ArrivalScope::kFleet
+                                                 : models::ArrivalScope::kSite;
+      }
       if (w.contains("service") && w.contains("function")) {
         diag_.add(path + "/function", "give 'service' (a plain service time) or 'function', not "
                                       "both");
@@ -173,6 +179,12 @@ void Builder::check_arrivals(std::size_t i, const std::string& kind, const std::
     if (peak) out.peak = *peak;
     if (period) out.period = *period;
     rate = rate_per_s.value_or(0.0);
+  } else if (*process == "azure_trace") {
+    out.kind = Process::kAzureTrace;
+    check_azure_trace(i, a, at);
+  } else if (*process == "trace") {
+    out.kind = Process::kTrace;
+    check_invocation_trace(i, a, at);
   } else if (*process == "mmpp") {
     out.kind = Process::kMmpp;
     const auto states = a.find("states");
@@ -214,7 +226,8 @@ void Builder::build_workloads(models::FleetConfig& out) {
                                 w.contains("service") ? distribution(w["service"])
                                                       : sim::Distribution::constant(0.0),
                                 dispatch(w["dispatch"].get<std::string>()),
-                                workload_arrivals_[i]};
+                                workload_arrivals_[i],
+                                workload_scope_[i]};
       if (w.contains("function")) {
         wl.function = function_index(w["function"].get<std::string>(), out);
       }

@@ -98,9 +98,23 @@ void Builder::check_scale() {
     const std::string& kind = w["kind"].get_ref<const std::string&>();
     const auto n = static_cast<double>(workload_devices_[i].size());
     if (kind == "requests") {
-      sources += workload_sites_[i].size();
+      // Streams: one per site, device or workload (scope), times the trace rows (azure_trace);
+      // a trace with a site column has one per site. With scope device this counts every device
+      // of the sites, an upper bound: functions are resolved later, and devices that cannot run
+      // the workload's function get no stream.
+      std::uint64_t streams = workload_sites_[i].size();
+      if (workload_scope_[i] == models::ArrivalScope::kDevice) {
+        streams = 0;
+        for (std::uint32_t s : workload_sites_[i]) streams += sites_[s].devices;
+      } else if (workload_scope_[i] == models::ArrivalScope::kFleet) {
+        streams = 1;
+      }
+      streams *= workload_arrivals_[i].kind == models::ArrivalProcess::Kind::kAzureTrace
+                     ? workload_arrivals_[i].parts()
+                     : 1;
+      sources += streams;
       // The long-run mean rate: a diurnal or bursty process offers about as many in all.
-      requests += workload_rate_[i] * static_cast<double>(workload_sites_[i].size()) * seconds;
+      requests += workload_rate_[i] * static_cast<double>(streams) * seconds;
     } else if (kind == "transfers") {
       transfers += workload_rate_[i] * n * seconds;
     } else {

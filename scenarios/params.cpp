@@ -223,21 +223,82 @@ const ObjectSpec& mmpp_state_spec() {
 const Field kHourlyRateItem{.key = "hourly_per_s", .kind = Kind::kNumber,
                             .help = "a rate per second", .min = 0, .max = 1e9};
 
+const Field kTraceRowItem{.key = "rows", .kind = Kind::kInteger,
+                          .help = "a data row index, from 0 (the header is not counted)",
+                          .min = 0, .max = 4294967295.0};
+const Field kTraceDayItem{.key = "more_days", .kind = Kind::kString,
+                          .help = "a trace file of one day, relative to the scenario file"};
+const Field kTraceFunctionItem{.key = "functions", .kind = Kind::kString,
+                               .help = "a HashFunction value"};
+
 const ObjectSpec& arrivals_spec() {
   static const ObjectSpec spec{
       .name = "arrivals",
       .help = "The arrival process, independent at each matched site (requests) or device "
               "(transfers); time of day is simulated time from the start of the run, which "
               "starts at midnight. Transfers take Poisson arrivals only. The older form "
-              "`{ \"poisson_per_s\": R }` still means a Poisson process of rate R.",
+              "`{ \"poisson_per_s\": R }` still means a Poisson process of rate R. Requests "
+              "workloads may also replay a trace: azure_trace (the Azure Functions 2019 "
+              "per-minute counts, one stream per selected row) or trace (a CSV file of "
+              "time,workload[,site] rows, one request each); see docs/devices.md.",
       .fields = {
           {.key = "process", .kind = Kind::kChoice,
            .help = "poisson: exponential gaps; constant: one request every 1 / rate_per_s; "
                    "diurnal: a Poisson process whose rate follows a sinusoid (rate_per_s, "
                    "amplitude, peak, period) or an hourly profile (hourly_per_s) over each day; "
-                   "mmpp: a Markov-modulated Poisson process (states)",
+                   "mmpp: a Markov-modulated Poisson process (states); azure_trace: replay "
+                   "an Azure Functions 2019 invocation-count file; trace: replay a CSV "
+                   "invocation trace",
            .default_json = "\"poisson\"",
-           .choices = {"poisson", "constant", "diurnal", "mmpp"}},
+           .choices = {"poisson", "constant", "diurnal", "mmpp", "azure_trace", "trace"}},
+          {.key = "file", .kind = Kind::kString, .required = true,
+           .help = "the trace file, relative to the scenario file: azure_trace: "
+                   "invocations_per_function_md.anon.dXX.csv (header HashOwner,HashApp,"
+                   "HashFunction,Trigger,1,...,1440; per-minute counts of one day); trace: "
+                   "header time,workload or time,workload,site, one request per row, times "
+                   "sorted (a duration such as \"1m30s\" or plain seconds)",
+           .only_for = {"azure_trace", "trace"}},
+          {.key = "more_days", .kind = Kind::kValueList,
+           .help = "azure_trace: files of the following days (e.g. d02, d03), replayed after "
+                   "`file` in order; the rows selected in `file` are found in each by "
+                   "HashOwner, HashApp and HashFunction (a function missing on a day is silent "
+                   "that day)",
+           .default_json = "[]", .min_items = 0, .max_items = 44, .item = &kTraceDayItem,
+           .only_for = {"azure_trace"}},
+          {.key = "rows", .kind = Kind::kValueList,
+           .help = "azure_trace: replay only these data rows (0-based; instead of top and "
+                   "functions); without rows, top or functions every row is replayed",
+           .min_items = 1, .item = &kTraceRowItem, .only_for = {"azure_trace"}},
+          {.key = "top", .kind = Kind::kInteger,
+           .help = "azure_trace: replay the N rows with the most invocations over the day "
+                   "(ties to the earlier row)",
+           .min = 1, .max = 4294967295.0, .only_for = {"azure_trace"}},
+          {.key = "functions", .kind = Kind::kValueList,
+           .help = "azure_trace: replay the rows with these HashFunction values",
+           .min_items = 1, .item = &kTraceFunctionItem, .only_for = {"azure_trace"}},
+          {.key = "trigger", .kind = Kind::kChoice,
+           .help = "azure_trace: only rows of this trigger group (with all rows or top)",
+           .choices = {"http", "timer", "event", "queue", "storage", "orchestration", "others"},
+           .only_for = {"azure_trace"}},
+          {.key = "scale", .kind = Kind::kNumber,
+           .help = "azure_trace: multiplies every count c: floor(scale) * c + Binomial(c, "
+                   "scale - floor(scale)) requests (each invocation kept with the fractional "
+                   "part's probability), so the mean is scale * c and integer scales are exact",
+           .default_json = "1", .min = 1e-6, .max = 1e6, .only_for = {"azure_trace"}},
+          {.key = "spread", .kind = Kind::kChoice,
+           .help = "azure_trace: where a minute's n requests fall in it: uniform (n sorted "
+                   "uniform random times) or even (the i-th at (i + 1/2) / n of the minute)",
+           .default_json = "\"uniform\"", .choices = {"uniform", "even"},
+           .only_for = {"azure_trace"}},
+          {.key = "start", .kind = Kind::kDuration,
+           .help = "azure_trace: the time in the trace (from midnight of its first day) "
+                   "replayed at the start of the run; whole minutes, less than 24h per day "
+                   "replayed",
+           .default_json = "\"0s\"", .unit = "s", .min = 0, .only_for = {"azure_trace"}},
+          {.key = "repeat", .kind = Kind::kBool,
+           .help = "azure_trace: after the last minute of the last day the trace starts "
+                   "again (true) or no request arrives any more (false)",
+           .default_json = "true", .only_for = {"azure_trace"}},
           {.key = "rate_per_s", .kind = Kind::kNumber,
            .help = "poisson, constant: the rate; diurnal: the mean rate of the sinusoid. "
                    "Required, except that poisson may give poisson_per_s instead and a diurnal "
@@ -672,6 +733,15 @@ const ObjectSpec& workload_spec() {
                    "the one with the fewest requests per core (ties to the first)",
            .default_json = "\"least_loaded\"",
            .choices = {"random", "round_robin", "least_loaded"}, .only_for = {"requests"}},
+          {.key = "scope", .kind = Kind::kChoice,
+           .help = "where the arrival streams are: one per matched site, dispatched over its "
+                   "devices (site); one per device of those sites, all its requests to that "
+                   "device (device); or one for the workload, dispatched over all devices of "
+                   "those sites (fleet). Rates are per stream. With a function only devices "
+                   "that can run it count: they alone are dispatched to, and get a stream with "
+                   "device. A trace with a site column needs site",
+           .default_json = "\"site\"", .choices = {"site", "device", "fleet"},
+           .only_for = {"requests"}},
           {.key = "size", .kind = Kind::kEither, .required = true,
            .help = "bytes per transfer or message: a size, or (transfers only) a distribution "
                    "of sizes",
@@ -698,8 +768,10 @@ const ObjectSpec& failure_policy_spec() {
   static const ObjectSpec spec{
       .name = "on_device_failure",
       .help = "The requests queued or running on a device that goes down (failure, "
-              "maintenance, empty battery, retirement) are lost, or sent back to their site's "
-              "dispatch, which picks an available device.",
+              "maintenance, empty battery, retirement) are lost, or sent back to the dispatch "
+              "of their own arrival stream, which picks an available device among that "
+              "stream's candidates (its site's, all its workload's sites' with scope fleet, or "
+              "only its own device with scope device: rejected while that one is down).",
       .fields = {
           {.key = "policy", .kind = Kind::kChoice, .help = "lose or retry",
            .default_json = "\"lose\"", .choices = {"lose", "retry"}},

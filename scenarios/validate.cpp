@@ -64,8 +64,17 @@ class Walker {
     for (const auto& [key, v] : value.items()) {
       const Field* f = spec.find(key);
       if (!f) {
+        // A value of the kind key written as a key ({"azure_trace": "a.csv"}): say how to pick it.
+        const Field* kf = spec.kind_key ? spec.find(spec.kind_key) : nullptr;
+        const bool is_kind =
+            kf && std::any_of(kf->choices.begin(), kf->choices.end(),
+                              [&](const char* c) { return key == c; });
         diag_.add(path + "/" + pointer_escape(key),
-                  "unknown key '" + key + "';" + did_you_mean(key, keys_of(spec, kind)) +
+                  "unknown key '" + key + "';" +
+                      (is_kind ? " '" + key + "' is " + article(key) + " " + spec.noun +
+                                     ": give \"" + kf->key + "\": \"" + key +
+                                     "\" and its keys;"
+                               : did_you_mean(key, keys_of(spec, kind))) +
                       " valid keys here: " + list_names(keys_of(spec, kind), 99));
       } else if (kind && !ObjectSpec::applies(*f, *kind)) {
         diag_.add(path + "/" + pointer_escape(key),

@@ -72,17 +72,22 @@ void reorder(Json& obj, const ObjectSpec& spec) {
 
 std::string site_pair(const std::string& a, const std::string& b) { return a + "--" + b; }
 
-const char* read_text_file(const std::filesystem::path& path, std::string& text) {
+const char* open_text_file(const std::filesystem::path& path, std::ifstream& in) {
   std::error_code ec;
-  const char* problem = !std::filesystem::exists(path, ec)        ? "no such file"
-                        : std::filesystem::is_directory(path, ec) ? "it is a directory"
-                                                                  : nullptr;
-  std::ifstream in(path, std::ios::binary);
+  if (!std::filesystem::exists(path, ec)) return "no such file";
+  if (std::filesystem::is_directory(path, ec)) return "it is a directory";
+  in.open(path, std::ios::binary);
+  return in ? nullptr : "not readable";
+}
+
+const char* read_text_file(const std::filesystem::path& path, std::string& text) {
+  std::ifstream in;
+  if (const char* problem = open_text_file(path, in)) return problem;
   std::ostringstream out;
-  if (!problem && in) out << in.rdbuf();
-  if (!problem && (!in || in.bad())) problem = "not readable";
-  if (!problem) text = out.str();
-  return problem;
+  out << in.rdbuf();
+  if (in.bad()) return "not readable";
+  text = out.str();
+  return nullptr;
 }
 
 }  // namespace edgetwin::scenarios::detail

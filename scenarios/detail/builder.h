@@ -2,11 +2,13 @@
 // workloads), and the build of a models::FleetConfig. The members are defined by topic:
 // builder.cpp (the order of the passes, scale limits, the build), build_types.cpp,
 // build_fleet.cpp (sites and devices), select.cpp (selectors), build_network.cpp,
-// build_links.cpp, build_outages.cpp, build_trace.cpp and build_workloads.cpp.
+// build_links.cpp, build_outages.cpp, build_trace.cpp, build_workloads.cpp and
+// build_arrival_traces.cpp.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -148,6 +150,11 @@ class Builder {
   void check_arrivals(std::size_t i, const std::string& kind, const std::string& path);
   void build_workloads(models::FleetConfig& out);  // REQUIRES: no error was reported
 
+  // build_arrival_traces.cpp: the arrivals of workload i replay a trace file (`a` at `at`):
+  // read it, check it against the scenario, set workload_arrivals_[i] and workload_rate_[i].
+  void check_azure_trace(std::size_t i, Json& a, const std::string& at);
+  void check_invocation_trace(std::size_t i, const Json& a, const std::string& at);
+
   Json& r_;
   Diagnostics& diag_;
   std::filesystem::path base_dir_;
@@ -161,7 +168,14 @@ class Builder {
   bool sites_incomplete_ = false;  // some site name failed to expand
   std::vector<Indices> workload_sites_;
   std::vector<models::ArrivalProcess> workload_arrivals_;
-  std::vector<double> workload_rate_;  // mean rate per site (requests) or device (transfers)
+  std::vector<double> workload_rate_;  // mean rate per stream (requests) or device (transfers)
+  std::vector<models::ArrivalScope> workload_scope_;
+  // Azure traces read so far, by file and selection: workloads that replay the same rows share
+  // one copy of the counts.
+  std::unordered_map<std::string, std::shared_ptr<const models::MinuteCounts>> azure_traces_;
+  // Invocation trace files whose file-level errors were reported already (by the first workload
+  // that replays each).
+  std::vector<std::string> invocation_files_reported_;
   // Network, outages, transfers and messages.
   bool network_ = false;         // the scenario has a network section
   std::vector<LinkInfo> links_;  // generated, then explicit: NetworkConfig::links

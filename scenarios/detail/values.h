@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -39,5 +40,8 @@ std::string site_pair(const std::string& a, const std::string& b);
 // Reads the whole file at `path` into `text`. Returns nullptr on success, else why it cannot be
 // read ("no such file", "it is a directory", "not readable").
 const char* read_text_file(const std::filesystem::path& path, std::string& text);
+// Opens the file at `path` for reading line by line (big traces are streamed, not loaded).
+// Returns nullptr on success, else why it cannot be read, as read_text_file.
+const char* open_text_file(const std::filesystem::path& path, std::ifstream& in);
 
 }  // namespace edgetwin::scenarios::detail

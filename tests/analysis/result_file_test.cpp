@@ -98,6 +98,8 @@ TEST_F(ResultFileTest, KeepsEveryPartOfASmallRunThroughWriteAndRead) {
   ASSERT_EQ(f.workloads.rows, 1u);
   EXPECT_EQ(f.workloads.text.at("name")[0], "infer");
   EXPECT_EQ(f.workloads.text.at("dispatch")[0], "least_loaded");
+  EXPECT_EQ(f.workloads.text.at("arrivals")[0], "poisson");
+  EXPECT_EQ(f.workloads.text.at("scope")[0], "site");
   EXPECT_EQ(f.workloads.text.at("service_distribution")[0], "exponential");
   EXPECT_EQ(f.workloads.numeric.at("rate_per_s")[0], 40.0);
   EXPECT_EQ(f.workloads.numeric.at("service_mean_s")[0], 0.02);

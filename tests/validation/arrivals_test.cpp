@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <vector>
 
@@ -224,6 +225,86 @@ TEST(MmppArrivals, AnOnOffProcessIsSilentInItsOffState) {
   const auto c = counts(p, 0, 1e5, 1);
   const auto empty = std::count(c.begin(), c.end(), 0.0);
   EXPECT_GT(static_cast<double>(empty) / static_cast<double>(c.size()), 0.5);
+}
+
+// ---- Azure trace replay ----------------------------------------------------------------------
+
+// One trace row holding `per_minute` invocations in every minute of the day.
+ArrivalProcess flat_trace(std::uint32_t per_minute) {
+  auto counts = std::make_shared<MinuteCounts>();
+  for (std::uint16_t m = 0; m < 1440; ++m) {
+    counts->minute.push_back(m);
+    counts->count.push_back(per_minute);
+  }
+  counts->row_begin.push_back(1440);
+  counts->file_row.push_back(0);
+  counts->total = 1440ull * per_minute;
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::kAzureTrace;
+  p.minute_counts = counts;
+  p.repeat = false;
+  return p;
+}
+
+// Each arrival's position in its minute, as a fraction, in arrival order.
+std::vector<double> positions_in_minute(const ArrivalProcess& p, std::uint64_t seed = 2026) {
+  ArrivalStream s(p, 1.0, seed, 0, 0);
+  std::vector<double> out;
+  for (sim::Time t = s.next(p, 0); t != sim::kTimeMax; t = s.next(p, t)) {
+    out.push_back(static_cast<double>(t % sim::kMinute) / static_cast<double>(sim::kMinute));
+  }
+  return out;
+}
+
+// Kolmogorov-Smirnov distance between the sample and the uniform distribution on [0, 1).
+double ks_uniform(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const double n = static_cast<double>(x.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    d = std::max({d, static_cast<double>(i + 1) / n - x[i], x[i] - static_cast<double>(i) / n});
+  }
+  return d;
+}
+
+TEST(AzureTraceArrivals, RequestsAreSpreadUniformlyWithinTheirMinute) {
+  // 50 invocations in each of 1440 minutes: the positions in the minute, pooled (n = 72000),
+  // are uniform on [0, 1) when each minute's 50 are sorted uniforms. Tolerance: the KS distance
+  // below its 0.1% critical value 1.95 / sqrt(n) = 0.00727.
+  const ArrivalProcess p = flat_trace(50);
+  const auto x = positions_in_minute(p);
+  ASSERT_EQ(x.size(), 72000u);
+  EXPECT_LT(ks_uniform(x), 1.95 / std::sqrt(72000.0));
+  // Each minute's first position is the minimum of 50 uniforms, Beta(1, 50): mean 1/51, standard
+  // deviation sqrt(50 / (51^2 * 52)) = 0.01923. The mean over 1440 minutes has standard error
+  // 0.01923 / sqrt(1440) = 0.000507; tolerance 5 of those. The k-th of 50 likewise has mean
+  // k / 51: the 25th (Beta(25, 26), sd 0.0693, se 0.00183) is checked too.
+  double first = 0.0, middle = 0.0;
+  for (std::size_t m = 0; m < 1440; ++m) {
+    first += x[m * 50];
+    middle += x[m * 50 + 24];
+  }
+  EXPECT_NEAR(first / 1440.0, 1.0 / 51.0, 5 * 0.000507);
+  EXPECT_NEAR(middle / 1440.0, 25.0 / 51.0, 5 * 0.00183);
+}
+
+TEST(AzureTraceArrivals, ASingleInvocationFallsUniformlyInItsMinute) {
+  // One per minute: the position is 1 - V, uniform; 1440 samples, KS below 1.95 / sqrt(1440).
+  EXPECT_LT(ks_uniform(positions_in_minute(flat_trace(1))), 1.95 / std::sqrt(1440.0));
+}
+
+TEST(AzureTraceArrivals, AFractionalScaleGivesScaleTimesTheCountsOnAverage) {
+  // Each minute holds floor(s) c + Binomial(c, s - floor(s)), independently, so the day's total
+  // over N = 1440 * 40 = 57600 invocations is floor(s) N + Binomial(N, f), f = s - floor(s):
+  // mean s N, standard deviation sqrt(N f (1 - f)). Tolerance 5 standard deviations, for a
+  // thinning below 1/2, one above (the sampler counts the rarer outcome) and a scale above 1.
+  for (const double scale : {0.3, 0.8, 2.4}) {
+    ArrivalProcess p = flat_trace(40);
+    p.scale = scale;
+    const double n = 57600.0, f = scale - std::floor(scale);
+    const auto got = static_cast<double>(positions_in_minute(p).size());
+    EXPECT_NEAR(got, scale * n, 5 * std::sqrt(n * f * (1 - f))) << "scale " << scale;
+  }
 }
 
 }  // namespace
