@@ -95,6 +95,9 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
     cores_by_type_[type_[i]] += cores_[i];
   }
   busy_.assign(n_devices, 0);
+  core_begin_.assign(n_devices + 1, 0);
+  for (std::size_t i = 0; i < n_devices; ++i) core_begin_[i + 1] = core_begin_[i] + cores_[i];
+  core_request_.assign(core_begin_[n_devices], kNone);
   in_system_dev_.assign(n_devices, 0);
   queue_head_.assign(n_devices, kNone);
   queue_tail_.assign(n_devices, kNone);
@@ -540,6 +543,9 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
   energy_.load_changed(device, busy_[device], accel_busy_[device], now, &engine);
   r.queue = now - r.at_device;
   r.instance = instance;
+  r.core = core_begin_[device];
+  while (core_request_[r.core] != kNone) ++r.core;  // busy_ < cores_: one is free
+  core_request_[r.core] = slot;
   r.token = next_token_;
   next_token_ = next_token_ == 0xFFFFFFFFu ? 1 : next_token_ + 1;
   if (!cold) {
@@ -671,6 +677,7 @@ void FleetModel::on_started(const sim::Event& event, sim::Engine& engine) {
 void FleetModel::release(std::uint32_t device, const Request& r, sim::Time now,
                          sim::Engine& engine) {
   account_busy(device, now);
+  core_request_[r.core] = kNone;
   --busy_[device];
   --busy_total_;
   --busy_by_type_[type_[device]];
@@ -811,12 +818,14 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
     }
   }
   // Requests holding a core (executing, or in a cold start: pulling, waiting for a pull,
-  // starting their container) first, in slot order, then the queue in FIFO order. The former are
-  // found by a scan of the request pool (as large as the most requests ever alive at once):
-  // failures are rare, and a per-device list would cost every request more cache misses.
-  for (std::uint32_t slot = 0; slot < requests_.capacity(); ++slot) {
+  // starting their container) first, in slot order, then the queue in FIFO order.
+  evict_scratch_.clear();
+  for (std::uint32_t c = core_begin_[device]; c < core_begin_[device + 1]; ++c) {
+    if (core_request_[c] != kNone) evict_scratch_.push_back(core_request_[c]);
+  }
+  std::sort(evict_scratch_.begin(), evict_scratch_.end());
+  for (const std::uint32_t slot : evict_scratch_) {
     const Request& r = requests_[slot];
-    if (r.token == 0 || r.device != device) continue;
     release(device, r, now, engine);  // its core, accelerator, instance (doomed: removed)
     ++in_system_dev_[device];  // evict counts it out
     ++in_system_;

@@ -182,6 +182,7 @@ class FleetModel final : public sim::Model {
     std::uint32_t waiters = 0;      // cold starts waiting for this request's pull (a list), kNone
     std::uint32_t next_waiter = 0;  // the next in the list this request waits in
     std::uint32_t device = 0;       // while it holds a core
+    std::uint32_t core = 0;         // which one: its index into core_request_
     // Of its pulled/started/departure events while it holds a core; 0: it holds none. An event
     // whose token differs is stale (its request was evicted by a device failure).
     std::uint32_t token = 0;
@@ -257,6 +258,11 @@ class FleetModel final : public sim::Model {
   std::vector<std::uint32_t> cores_;
   std::vector<double> speed_;
   std::vector<std::uint32_t> busy_;
+  // The request holding each core (kNone: free), cores of device d from core_begin_[d] (CSR), so
+  // a failing device finds its running requests without a scan of the request pool.
+  std::vector<std::uint32_t> core_begin_;
+  std::vector<std::uint32_t> core_request_;
+  std::vector<std::uint32_t> evict_scratch_;
   std::vector<std::uint32_t> in_system_dev_;  // queued + in service
   std::vector<std::uint32_t> queue_head_;
   std::vector<std::uint32_t> queue_tail_;

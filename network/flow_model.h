@@ -65,6 +65,10 @@ class FlowModel {
 
   std::size_t active_flows() const;
   std::span<const LinkId> route(FlowId flow) const;
+  // Appends the active flows crossing `link` to `out`, in no particular order.
+  void flows_on(LinkId link, std::vector<FlowId>& out) const {
+    for (const LinkEntry& e : link_flows_[link]) out.push_back(e.id);
+  }
 
   struct Stats {
     std::uint64_t solves = 0;        // lazy solves performed

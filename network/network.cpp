@@ -262,17 +262,20 @@ void Network::apply_link_changes(std::span<const LinkId> links, bool up, sim::En
     router_.link_changed(link);
   }
   if (!up) {
-    // Transfers whose route crosses a broken link, in FlowId order (deterministic).
+    // Transfers whose route crosses a link that broke now, in FlowId order (deterministic). A
+    // flow never crosses a link that was down before: it was moved off it when that link broke.
+    std::vector<FlowId>& broken = scratch_flows_;
+    broken.clear();
+    for (LinkId link : links) {
+      flows_.flows_on(link, broken);
+      flows_.flows_on(Topology::reverse(link), broken);
+    }
+    std::sort(broken.begin(), broken.end());
+    broken.erase(std::unique(broken.begin(), broken.end()), broken.end());
     std::vector<TransferId>& hit = scratch_;
     hit.clear();
-    for (FlowId f = 0; f < flow_owner_.size(); ++f) {
-      if (flow_owner_[f] == kNoTransfer) continue;
-      for (LinkId l : flows_.route(f)) {
-        if (!topology_.is_up(l)) {
-          hit.push_back(flow_owner_[f]);
-          break;
-        }
-      }
+    for (FlowId f : broken) {
+      if (flow_owner_[f] != kNoTransfer) hit.push_back(flow_owner_[f]);
     }
     // Read every broken flow's remaining bytes before changing any flow: one solve, not one per
     // flow.

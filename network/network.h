@@ -202,6 +202,7 @@ class Network {
   std::vector<LinkId> route_;              // scratch
   std::vector<TransferId> scratch_;
   std::vector<double> scratch_bytes_;
+  std::vector<FlowId> scratch_flows_;
   std::vector<LinkId> scratch_links_;  // hold_down / release
   std::vector<double> nominal_capacity_;
   sim::Time check_at_ = sim::kTimeMax;  // the earliest pending completion check
