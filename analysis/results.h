@@ -40,9 +40,9 @@ struct Summary {
 Summary summarize(const models::FleetModel& model, const RunInfo& info);
 // The summary of a whole run: the request figures, then, with a network, its figures (keys in
 // docs/results.md): network_bytes, transfers, transfers_delivered, transfers_failed,
-// transfer_time_p50_s/p95_s/p99_s, messages, messages_delivered, messages_dropped, messages_late,
-// message_wait_p95_s, message_wait_max_s, outages. Before the network's, the lifecycle's:
-// failures, battery_shutdowns, availability, then
+// transfers_cancelled, transfer_time_p50_s/p95_s/p99_s, messages, messages_delivered,
+// messages_dropped, messages_late, message_wait_p95_s, message_wait_max_s, outages. Before the
+// network's, the lifecycle's: failures, battery_shutdowns, availability, then
 // energy_kwh.<type> and availability.<type> per device type and energy_kwh.site.<site> per site
 // (at most 20 sites; all are in /sites).
 Summary summarize(const models::Twin& twin, const RunInfo& info);

@@ -169,13 +169,16 @@ Summary summarize(const models::Twin& twin, const RunInfo& info) {
   const network::MessageRecords& m = net.messages();
   constexpr auto kDelivered = static_cast<std::uint16_t>(network::Outcome::kDelivered);
   constexpr auto kDropped = static_cast<std::uint16_t>(network::Outcome::kDropped);
-  double bytes = 0.0, delivered = 0.0;
+  constexpr auto kCancelled = static_cast<std::uint16_t>(network::Outcome::kCancelled);
+  double bytes = 0.0, delivered = 0.0, cancelled = 0.0;
   std::vector<sim::Time> times;
   for (std::size_t i = 0; i < t.size(); ++i) {
     bytes += static_cast<double>(t.bytes_delivered[i]);
     if (t.outcome[i] == kDelivered) {
       ++delivered;
       times.push_back(t.end_ns[i] - t.start_ns[i]);
+    } else if (t.outcome[i] == kCancelled) {
+      ++cancelled;
     }
   }
   double m_delivered = 0.0, m_dropped = 0.0, m_late = 0.0;
@@ -197,7 +200,8 @@ Summary summarize(const models::Twin& twin, const RunInfo& info) {
       {"network_bytes", bytes},
       {"transfers", n},
       {"transfers_delivered", delivered},
-      {"transfers_failed", n - delivered},
+      {"transfers_failed", n - delivered - cancelled},
+      {"transfers_cancelled", cancelled},
       {"transfer_time_p50_s", sim::to_seconds(detail::nearest_rank(times, 50))},
       {"transfer_time_p95_s", sim::to_seconds(detail::nearest_rank(times, 95))},
       {"transfer_time_p99_s", sim::to_seconds(detail::nearest_rank(times, 99))},

@@ -606,7 +606,8 @@ void FleetModel::fetch(std::uint32_t device, std::uint32_t slot, sim::Time now,
     pull.notify_lp = device;
     pull.notify_kind = kPulled;
     pull.cookie = tagged(slot);
-    net_->start(pull, engine);
+    r.pull_transfer = net_->key(net_->start(pull, engine));
+    r.pulling = true;
   } else {
     const double seconds = static_cast<double>(bytes) * 8.0 / type.nic_bps;
     engine.schedule(device, device, sim::add_saturating(now, sim::from_seconds(seconds)), kPulled,
@@ -633,6 +634,7 @@ void FleetModel::on_pulled(const sim::Event& event, sim::Engine& engine) {
   const std::uint32_t device = event.target;
   const std::uint32_t slot = live_slot(event.payload);
   if (slot == kNone) return;  // abandoned when its device went down
+  requests_[slot].pulling = false;
   const sim::Time now = event.time;
   const bool delivered = event.aux == static_cast<std::uint16_t>(network::Outcome::kDelivered);
   // What this pull brought goes into the cache (or, failed, is absent again).
@@ -808,8 +810,10 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
   unavailable_ = up ? unavailable_ - 1 : unavailable_ + 1;
   if (up) return;  // back cold: no instance; its image cache as it was
   drop_instances(device);
-  // Pulls under way are abandoned: what they brought is absent again (their transfers, if any,
-  // end later and are ignored: their requests' tokens are gone).
+  // Pulls under way are abandoned: what they brought is absent again, and their transfers, if
+  // any, are cancelled in the network (recorded as cancelled now; their bandwidth goes to the
+  // other transfers). A pull without a network ends later and is ignored: its request's token is
+  // gone.
   if (functions_) {
     const std::size_t n = config_.artifacts.size();
     for (std::size_t a = 0; a < n; ++a) {
@@ -825,7 +829,11 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
   }
   std::sort(evict_scratch_.begin(), evict_scratch_.end());
   for (const std::uint32_t slot : evict_scratch_) {
-    const Request& r = requests_[slot];
+    Request& r = requests_[slot];
+    if (r.pulling) {
+      net_->cancel(r.pull_transfer, engine);
+      r.pulling = false;
+    }
     release(device, r, now, engine);  // its core, accelerator, instance (doomed: removed)
     ++in_system_dev_[device];  // evict counts it out
     ++in_system_;

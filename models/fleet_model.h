@@ -186,6 +186,10 @@ class FleetModel final : public sim::Model {
     // Of its pulled/started/departure events while it holds a core; 0: it holds none. An event
     // whose token differs is stale (its request was evicted by a device failure).
     std::uint32_t token = 0;
+    // Its image pull's transfer while under way over the network (pulling set): cancelled if its
+    // device goes down.
+    network::TransferKey pull_transfer;
+    bool pulling = false;
     std::uint8_t retries = 0;
     bool recorded = false;
   };

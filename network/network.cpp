@@ -21,6 +21,7 @@ const char* outcome_name(Outcome o) {
     case Outcome::kTimedOut: return "timed_out";
     case Outcome::kUnreachable: return "unreachable";
     case Outcome::kDropped: return "dropped";
+    case Outcome::kCancelled: return "cancelled";
   }
   return "?";
 }
@@ -66,6 +67,7 @@ TransferId Network::begin(const TransferRequest& request, bool message, sim::Tim
                           sim::Engine& engine) {
   const TransferId id = transfers_.acquire();
   if (generation_.size() <= id) generation_.resize(id + 1, 0);
+  ++generation_[id];  // also bumped at the end: a key taken after start() names this one only
   Transfer& t = transfers_[id];
   t.request = request;
   t.message = message;
@@ -141,8 +143,10 @@ void Network::finish(TransferId id, Outcome outcome, sim::Time end, double bytes
     records_.outcome.push_back(static_cast<std::uint16_t>(outcome));
     records_.tag.push_back(r.tag);
     records_.reroutes.push_back(t.reroutes);
-    engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
-                    static_cast<std::uint16_t>(outcome));
+    if (outcome != Outcome::kCancelled) {
+      engine.schedule(lp_, r.notify_lp, end, r.notify_kind, r.cookie,
+                      static_cast<std::uint16_t>(outcome));
+    }
   }
   t.state = State::kDone;
   ++generation_[id];
@@ -225,6 +229,23 @@ void Network::check_completions(sim::Engine& engine) {
     retire_flow(f, 0.0, now);
     finish(id, Outcome::kDelivered, now + transfers_[id].latency, 0.0, engine);
   }
+  schedule_check(engine);
+}
+
+void Network::cancel(TransferKey key, sim::Engine& engine) {
+  if (key.id >= generation_.size() || generation_[key.id] != key.generation) return;  // ended
+  Transfer& t = transfers_[key.id];
+  if (t.state == State::kDone || t.message) return;
+  const sim::Time now = engine.now();
+  double left = t.remaining;
+  if (t.state == State::kFlowing) {
+    left = flows_.remaining_bytes(t.flow, now);
+    retire_flow(t.flow, left, now);
+    t.flow = kNoFlow;
+  } else {
+    parked_.erase(std::find(parked_.begin(), parked_.end(), key.id));
+  }
+  finish(key.id, Outcome::kCancelled, now, left, engine);
   schedule_check(engine);
 }
 

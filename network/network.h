@@ -34,11 +34,19 @@ enum class Outcome : std::uint16_t {
   kTimedOut = 2,
   kUnreachable = 3,
   kDropped = 4,  // a store-and-forward queue was full
+  kCancelled = 5,  // its requester gave it up (Network::cancel); no notification is sent
 };
 
 // Which message a full store-and-forward queue gives up.
 enum class DropPolicy : std::uint8_t { kDropOldest, kDropNewest };
 const char* outcome_name(Outcome o);
+
+// A transfer's id with its generation: it names that transfer only, never a later one that
+// reuses its pool slot. Take it right after start() (Network::key).
+struct TransferKey {
+  TransferId id = 0xFFFFFFFFu;
+  std::uint32_t generation = 0;
+};
 
 struct TransferRequest {
   NodeId from = kNoNode;
@@ -95,6 +103,15 @@ class Network {
   sim::LpId lp() const { return lp_; }
   // Starts a transfer at engine.now(); its end is announced to the requester.
   TransferId start(const TransferRequest& request, sim::Engine& engine);
+  // The key of transfer `id`, taken right after start() returned it (a transfer that ended within
+  // start(), e.g. unreachable or on the fast path, gets a key that cancel() ignores).
+  TransferKey key(TransferId id) const { return {id, generation_[id]}; }
+  // Ends the transfer `key` names at engine.now(), if it is still live: its flow leaves the flow
+  // model (the flows left share the capacity again) or, parked, it stops waiting; its links are
+  // credited with the bytes it sent; it is recorded with Outcome::kCancelled; its requester gets
+  // no notification. A no-op if it already ended (even at this instant, or within start(): a
+  // fast-path transfer ends at its start) or its slot now holds a later transfer.
+  void cancel(TransferKey key, sim::Engine& engine);
   // Sends a message through `from`'s store-and-forward queue: at once if `from` reaches `to`, else
   // when it does again. Messages from one node are handed over in the order sent, whatever their
   // size (a reorder point holds a message that arrives before an earlier one of its sender). The

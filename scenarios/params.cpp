@@ -522,7 +522,9 @@ const ObjectSpec& store_and_forward_spec() {
       .help = "What a device does with the messages it sends while it cannot reach their "
               "destination: it queues them, and delivers them in order when it can again.",
       .fields = {
-          {.key = "capacity", .kind = Kind::kInteger, .help = "messages queued per device",
+          {.key = "capacity", .kind = Kind::kInteger, .help = "messages that may wait on a device while it cannot reach their "
+                   "destination; messages in flight or held for ordering do not count "
+                   "(docs/network.md)",
            .default_json = "1000", .min = 1, .max = 4294967295.0},
           {.key = "drop", .kind = Kind::kChoice,
            .help = "which message a full queue gives up", .default_json = "\"oldest\"",

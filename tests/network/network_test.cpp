@@ -28,7 +28,7 @@ struct Ended {
 class Driver final : public sim::Model {
  public:
   enum Kind : std::uint16_t { kEnded = 1, kStart = 2, kDown = 3, kUp = 4, kSend = 5, kHold = 6,
-                              kRelease = 7, kSendBig = 8 };
+                              kRelease = 7, kSendBig = 8, kCancel = 9 };
   explicit Driver(NetworkOptions options = {}) : net(make_topology(), options, 0) {}
 
   static Topology make_topology() {
@@ -51,7 +51,8 @@ class Driver final : public sim::Model {
     if (e.target == net.lp()) return net.handle(e, engine);
     switch (e.kind) {
       case kEnded: ended.push_back({e.time, e.payload, static_cast<Outcome>(e.aux)}); break;
-      case kStart: net.start(requests[e.payload], engine); break;
+      case kStart: keys.at(e.payload) = net.key(net.start(requests[e.payload], engine)); break;
+      case kCancel: net.cancel(keys.at(e.payload), engine); break;
       case kDown: net.set_link_up(static_cast<LinkId>(e.payload), false, engine); break;
       case kUp: net.set_link_up(static_cast<LinkId>(e.payload), true, engine); break;
       case kSend: net.send_message(0, 3, 1000, 1, kEnded, e.payload, engine); break;
@@ -71,11 +72,13 @@ class Driver final : public sim::Model {
   }
   std::size_t add(std::int64_t bytes, OnBreak on_break = OnBreak::kFail, sim::Time timeout = 0) {
     requests.push_back({0, 3, bytes, on_break, timeout, 0, 1, kEnded, requests.size()});
+    keys.emplace_back();
     return requests.size() - 1;
   }
 
   Network net;
   std::vector<TransferRequest> requests;
+  std::vector<TransferKey> keys;  // by request, once started
   std::vector<Ended> ended;
 };
 
@@ -149,6 +152,75 @@ TEST(Network, AWaitingTransferTimesOut) {
   EXPECT_EQ(run(d, engine), (std::vector<Ended>{{900 * kMs, 0, Outcome::kTimedOut}}));
   EXPECT_EQ(d.net.records().bytes_delivered.at(0), 500'000);
   EXPECT_EQ(d.net.active_transfers(), 0u);
+}
+
+TEST(Network, CancellingAFlowGivesItsShareToTheOthersAndNotifiesNoOne) {
+  // Two 1 MB transfers from 0 share the 10 Mb/s bottleneck at 5 Mb/s each: at 0.4 s each has sent
+  // 0.25 MB. The second is cancelled then; the first, alone at 10 Mb/s, sends its last 0.75 MB
+  // in 0.6 s (last byte at 1.0 s) and is delivered 7 ms later. The cancelled one sends no event.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 400 * kMs, Driver::kCancel, 1);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{1007 * kMs, 0, Outcome::kDelivered}}));
+  const TransferRecords& r = d.net.records();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r.outcome[0], static_cast<std::uint16_t>(Outcome::kCancelled));
+  EXPECT_EQ(r.start_ns[0], 0);
+  EXPECT_EQ(r.end_ns[0], 400 * kMs);
+  EXPECT_EQ(r.bytes_delivered[0], 250'000);
+  EXPECT_EQ(r.outcome[1], static_cast<std::uint16_t>(Outcome::kDelivered));
+  EXPECT_STREQ(outcome_name(Outcome::kCancelled), "cancelled");
+  // s1 -> s2 (LinkId 2) carried the first whole and what the second sent before its cancel.
+  EXPECT_NEAR(d.net.link_bytes()[Driver::kS1S2], 1'250'000.0, 1.0);
+  EXPECT_EQ(d.net.active_transfers(), 0u);
+}
+
+TEST(Network, CancellingAWaitingTransferStopsItsWait) {
+  // As in AResumableTransferWaitsForThePartitionToHeal: parked at 0.4 s with 0.5 MB sent, it is
+  // cancelled at 0.6 s and does not resume when s1 -- s2 returns at 1.0 s.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kDown, Driver::kS1S3);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000, OnBreak::kResume, 5000 * kMs));
+  d.at(engine, 400 * kMs, Driver::kDown, Driver::kS1S2);
+  d.at(engine, 600 * kMs, Driver::kCancel, 0);
+  d.at(engine, 1000 * kMs, Driver::kUp, Driver::kS1S2);
+  EXPECT_EQ(run(d, engine), std::vector<Ended>{});  // no notification, and its timeout is moot
+  const TransferRecords& r = d.net.records();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.outcome[0], static_cast<std::uint16_t>(Outcome::kCancelled));
+  EXPECT_EQ(r.end_ns[0], 600 * kMs);
+  EXPECT_EQ(r.bytes_delivered[0], 500'000);
+  EXPECT_EQ(d.net.active_transfers(), 0u);
+}
+
+TEST(Network, CancellingAnEndedTransferIsANoOpEvenWhenItsSlotWasReused) {
+  // The first ends at 0.8 s (delivered at 0.807 s); the second starts at 0.9 s in the same pool
+  // slot. Cancelling the first's key at 1.0 s, twice, leaves the second alone: 0.9 s + 0.807 s.
+  Driver d;
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 900 * kMs, Driver::kStart, d.add(1'000'000));
+  d.at(engine, 1000 * kMs, Driver::kCancel, 0);
+  d.at(engine, 1000 * kMs, Driver::kCancel, 0);
+  EXPECT_EQ(run(d, engine), (std::vector<Ended>{{807 * kMs, 0, Outcome::kDelivered},
+                                                {1707 * kMs, 1, Outcome::kDelivered}}));
+  EXPECT_EQ(d.keys[0].id, d.keys[1].id);  // the slot was reused
+  EXPECT_EQ(d.net.records().size(), 2u);
+}
+
+TEST(Network, CancellingAFastPathTransferIsANoOp) {
+  // At or below the message threshold a transfer ends within start(): nothing is left to cancel.
+  Driver d(NetworkOptions{.message_threshold_bytes = 10'000});
+  sim::Engine engine(2);
+  d.at(engine, 0, Driver::kStart, d.add(1'000));
+  d.at(engine, 0, Driver::kCancel, 0);
+  const auto ended = run(d, engine);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].outcome, Outcome::kDelivered);
+  EXPECT_EQ(d.net.records().outcome.at(0), static_cast<std::uint16_t>(Outcome::kDelivered));
 }
 
 // Regression: start + timeout overflowed for a huge timeout and crashed the run.

@@ -183,8 +183,8 @@ namespace {
 
 TEST(Functions, ADeviceThatFailsDuringAPullOverTheNetworkLosesTheRequestAndPullsAgainLater) {
   // kPull, with the device failed over [104, 114) s: the request of 100 s is pulling (from
-  // 100.005 s) and is lost at 104 s. The pull's transfer, held by the device's access link,
-  // resumes when the device returns and ends, ignored: the image is not cached from it. The
+  // 100.005 s) and is lost at 104 s. The pull's transfer is cancelled then (recorded cancelled at
+  // 104 s, with the 3.995 s of its 8 s it had sent: 49.9375 MB), so the image is not cached. The
   // request of 200 s therefore pulls the whole image again: 8.015 s, as in the test above.
   json j = json::parse(kPull);
   j["duration"] = "250s";
@@ -207,8 +207,12 @@ TEST(Functions, ADeviceThatFailsDuringAPullOverTheNetworkLosesTheRequestAndPulls
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t.bytes[0], 100'000'000);
   EXPECT_EQ(t.bytes[1], 100'000'000);
-  // The first: 3.995 s of its 8 s sent before 104 s, the rest after 114 s, then 15 ms.
-  EXPECT_NEAR(sim::to_seconds(t.end_ns[0]), 114.0 + (8.0 - 3.995) + 0.015, 1e-6);
+  EXPECT_EQ(network::outcome_name(static_cast<network::Outcome>(t.outcome[0])),
+            std::string("cancelled"));
+  EXPECT_EQ(t.end_ns[0], 104 * sim::kSecond);
+  EXPECT_EQ(t.bytes_delivered[0], 49'937'500);
+  EXPECT_EQ(t.outcome[1], static_cast<std::uint16_t>(network::Outcome::kDelivered));
+  EXPECT_EQ(t.start_ns[1], 200 * sim::kSecond + 5 * sim::kMillisecond);
   EXPECT_EQ(twin.fleet().function_counts().pulled_bytes, std::uint64_t{200'000'000});
 }
 
