@@ -112,10 +112,11 @@ class ImageLocality final : public Plugin {
     constexpr std::int64_t kMax = 1000 * kMiB;  // per container; one container per pod here
     std::int64_t sum = 0;
     if (image_ >= 0 && t.has_image(n, image_)) {
-      // The size scaled by the spread: the share of all nodes that hold the image.
-      sum = static_cast<std::int64_t>(static_cast<double>(t.image_size(image_)) *
-                                      static_cast<double>(t.nodes_with_image(image_)) /
-                                      static_cast<double>(t.size()));
+      // The size scaled by the spread, the share of all nodes that hold the image (computed in
+      // this order, as kube-scheduler's scaledImageScore does).
+      const double spread =
+          static_cast<double>(t.nodes_with_image(image_)) / static_cast<double>(t.size());
+      sum = static_cast<std::int64_t>(static_cast<double>(t.image_size(image_)) * spread);
     }
     sum = std::clamp(sum, kMin, kMax);
     return kMaxNodeScore * (sum - kMin) / (kMax - kMin);
