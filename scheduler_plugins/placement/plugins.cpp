@@ -294,4 +294,47 @@ std::unique_ptr<Plugin> make_node_affinity() { return std::make_unique<NodeAffin
 std::unique_ptr<Plugin> make_pod_topology_spread() { return std::make_unique<PodTopologySpread>(); }
 std::unique_ptr<Plugin> make_inter_pod_affinity() { return std::make_unique<InterPodAffinity>(); }
 
+bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string* error) {
+  FitArgs most;
+  most.strategy = FitStrategy::kMostAllocated;
+  FitArgs ratio;
+  ratio.strategy = FitStrategy::kRequestedToCapacityRatio;
+  ratio.shape = {{0, 0}, {100, 10}};
+  const Registry<Plugin>::Entry entries[] = {
+      {"NodeResourcesFit", "cpu and memory fit; LeastAllocated score",
+       [] { return make_node_resources_fit({}); }},
+      {"NodeResourcesFit/MostAllocated", "cpu and memory fit; MostAllocated score",
+       [most] { return make_node_resources_fit(most); }},
+      {"NodeResourcesFit/RequestedToCapacityRatio",
+       "cpu and memory fit; RequestedToCapacityRatio score, bin-packing shape",
+       [ratio] { return make_node_resources_fit(ratio); }},
+      {"NodeResourcesBalancedAllocation", "1 - std of the cpu and memory fractions",
+       [] { return make_balanced_allocation(); }},
+      {"ImageLocality", "image already on the node, scaled by its spread",
+       [] { return make_image_locality(); }},
+      {"TaintToleration", "NoSchedule filter, PreferNoSchedule score",
+       [] { return make_taint_toleration(); }},
+      {"NodeAffinity", "required filter, preferred weighted score",
+       [] { return make_node_affinity(); }},
+      {"PodTopologySpread", "DoNotSchedule maxSkew filter",
+       [] { return make_pod_topology_spread(); }},
+      {"InterPodAffinity", "required anti-affinity filter",
+       [] { return make_inter_pod_affinity(); }},
+  };
+  for (const auto& entry : entries) {
+    if (!registry.add(entry, error)) return false;
+  }
+  return true;
+}
+
+void add_default_plugins(Framework& framework) {
+  framework.add_plugin(make_taint_toleration(), 3);
+  framework.add_plugin(make_node_affinity(), 2);
+  framework.add_plugin(make_pod_topology_spread(), 2);
+  framework.add_plugin(make_inter_pod_affinity(), 2);
+  framework.add_plugin(make_node_resources_fit({}), 1);
+  framework.add_plugin(make_balanced_allocation(), 1);
+  framework.add_plugin(make_image_locality(), 1);
+}
+
 }  // namespace edgetwin::scheduler_plugins::placement

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scheduler_plugins/placement/framework.h"
+#include "scheduler_plugins/registry.h"
 
 namespace edgetwin::scheduler_plugins::placement {
 
@@ -47,6 +48,16 @@ std::unique_ptr<Plugin> make_node_affinity();
 std::unique_ptr<Plugin> make_pod_topology_spread();
 // InterPodAffinity: required anti-affinity of the incoming pod as a filter.
 std::unique_ptr<Plugin> make_inter_pod_affinity();
+
+// Registers every built-in under its name() (NodeResourcesFit with LeastAllocated, plus
+// "NodeResourcesFit/MostAllocated" and "NodeResourcesFit/RequestedToCapacityRatio" with the
+// bin-packing shape (0,0) (100,10)). False when a name is taken; `error` says which.
+bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string* error = nullptr);
+
+// kube-scheduler's default score weights (pkg/scheduler/apis/config/v1/default_plugins.go):
+// TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2, NodeResourcesFit 1,
+// NodeResourcesBalancedAllocation 1, ImageLocality 1.
+void add_default_plugins(Framework& framework);
 
 // The piecewise-linear function of RequestedToCapacityRatio over `shape` (scores already x10).
 std::int64_t broken_linear(const std::vector<ShapePoint>& shape, std::int64_t utilization);

@@ -78,6 +78,28 @@ TEST(Framework, BreaksTiesByTheLowestNodeIndexNotByScanOrder) {
   EXPECT_EQ(exhaustive.select(u, pod(100, kMiB)).node, 3);
 }
 
+TEST(Framework, BuiltinsAreRegisteredByTheirKubernetesNames) {
+  Registry<Plugin> registry;
+  ASSERT_TRUE(register_builtin_placement_plugins(registry));
+  EXPECT_EQ(registry.create("ImageLocality")->name(), "ImageLocality");
+  EXPECT_EQ(registry.create("NodeResourcesFit/MostAllocated")->name(), "NodeResourcesFit");
+  std::string error;
+  EXPECT_EQ(registry.create("ImageLocallity", &error), nullptr);
+  EXPECT_NE(error.find("valid: ImageLocality, InterPodAffinity, NodeAffinity"), std::string::npos)
+      << error;
+  EXPECT_FALSE(register_builtin_placement_plugins(registry, &error));  // names taken
+}
+
+TEST(Framework, DefaultPluginsPreferTheUntaintedEmptierNode) {
+  // Node 0 carries a PreferNoSchedule taint (TaintToleration, weight 3: 0 against 100 -> -300),
+  // so node 1, otherwise identical, wins.
+  NodeTable t = identical_nodes(2);
+  t.taints_[0] = {{"flaky", "", TaintEffect::kPreferNoSchedule}};
+  Framework framework(100);
+  add_default_plugins(framework);
+  EXPECT_EQ(framework.select(t, pod(100, kMiB)).node, 1);
+}
+
 TEST(Framework, RefusesAWeightBelowOne) {
   Framework framework;
   std::string error;
