@@ -66,7 +66,7 @@ enum class TopologyKey : std::uint8_t { kHostname, kSite, kZone };
 struct TopologySpreadConstraint {
   int max_skew = 1;
   TopologyKey key = TopologyKey::kZone;
-  bool do_not_schedule = true;  // false: ScheduleAnyway (not yet scored)
+  bool do_not_schedule = true;  // false: ScheduleAnyway (scored, never filtered)
   std::string selector;         // a pod label "key=value"; pods carrying it are counted
 };
 // Required inter-pod anti-affinity: no pod carrying `selector` in the candidate's domain.

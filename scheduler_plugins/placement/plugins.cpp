@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -200,6 +201,7 @@ class PodTopologySpread final : public Plugin {
  public:
   std::string_view name() const override { return "PodTopologySpread"; }
   bool has_filter() const override { return true; }
+  bool has_score() const override { return true; }
   bool pre_filter(const NodeTable& t, const PodSpec& pod) override {
     const std::size_t c = pod.topology_spread.size();
     if (counts_.size() < c) counts_.resize(c);
@@ -233,11 +235,69 @@ class PodTopologySpread final : public Plugin {
     return true;
   }
 
+  // ScheduleAnyway constraints (kube-scheduler podtopologyspread/scoring.go): each domain weighs
+  // ln(number of domains among the scored nodes + 2) (for hostname: the number of scored nodes).
+  void pre_score(const NodeTable& t, const PodSpec& pod, std::span<const int> nodes) override {
+    const std::size_t c = pod.topology_spread.size();
+    if (soft_counts_.size() < c) soft_counts_.resize(c);
+    weight_.assign(c, 0.0);
+    active_ = false;
+    for (std::size_t i = 0; i < c; ++i) {
+      const TopologySpreadConstraint& k = pod.topology_spread[i];
+      if (k.do_not_schedule) continue;
+      active_ = true;
+      count_domains(
+          t, t.pod_label_id(k.selector), k.key,
+          [&](int n) { return NodeAffinity::required_holds(t, pod, n); }, soft_counts_[i],
+          present_);
+      std::size_t size = nodes.size();
+      if (k.key != TopologyKey::kHostname) {
+        seen_.assign(static_cast<std::size_t>(t.domain_count(k.key)), 0);
+        size = 0;
+        for (int n : nodes) {
+          char& seen = seen_[t.domain(k.key, n)];
+          size += seen == 0;
+          seen = 1;
+        }
+      }
+      weight_[i] = std::log(static_cast<double>(size) + 2.0);
+    }
+  }
+  // round(sum over soft constraints of count(node's domain) x weight + maxSkew - 1).
+  std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
+    if (!active_) return 0;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < pod.topology_spread.size(); ++i) {
+      const TopologySpreadConstraint& k = pod.topology_spread[i];
+      if (k.do_not_schedule) continue;
+      sum +=
+          static_cast<double>(soft_counts_[i][t.domain(k.key, n)]) * weight_[i] + (k.max_skew - 1);
+    }
+    return std::llround(sum);
+  }
+  // 100 x (max + min - score) / max; all 100 when max = 0; all 0 without soft constraints
+  // (Kubernetes skips the plug-in then).
+  void normalize_score(std::span<std::int64_t> scores) const override {
+    if (!active_) return;
+    std::int64_t min = std::numeric_limits<std::int64_t>::max();
+    std::int64_t max = 0;
+    for (std::int64_t s : scores) {
+      min = std::min(min, s);
+      max = std::max(max, s);
+    }
+    for (std::int64_t& s : scores)
+      s = max == 0 ? kMaxNodeScore : kMaxNodeScore * (max + min - s) / max;
+  }
+
  private:
   std::vector<std::vector<std::int64_t>> counts_;
   std::vector<std::int64_t> min_;
   std::vector<std::int64_t> self_;
   std::vector<char> present_;
+  std::vector<std::vector<std::int64_t>> soft_counts_;
+  std::vector<double> weight_;
+  std::vector<char> seen_;
+  bool active_ = false;
 };
 
 class InterPodAffinity final : public Plugin {
@@ -316,7 +376,7 @@ bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string*
        [] { return make_taint_toleration(); }},
       {"NodeAffinity", "required filter, preferred weighted score",
        [] { return make_node_affinity(); }},
-      {"PodTopologySpread", "DoNotSchedule maxSkew filter",
+      {"PodTopologySpread", "DoNotSchedule maxSkew filter, ScheduleAnyway score",
        [] { return make_pod_topology_spread(); }},
       {"InterPodAffinity", "required anti-affinity filter",
        [] { return make_inter_pod_affinity(); }},

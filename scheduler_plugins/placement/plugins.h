@@ -44,7 +44,8 @@ std::unique_ptr<Plugin> make_image_locality();
 std::unique_ptr<Plugin> make_taint_toleration();
 // NodeAffinity: required terms filter; preferred terms' weights summed, normalized.
 std::unique_ptr<Plugin> make_node_affinity();
-// PodTopologySpread: DoNotSchedule constraints as a filter (skew <= maxSkew).
+// PodTopologySpread: DoNotSchedule constraints as a filter (skew <= maxSkew); ScheduleAnyway ones
+// scored by the matching pods in the node's domain, normalized reversed.
 std::unique_ptr<Plugin> make_pod_topology_spread();
 // InterPodAffinity: required anti-affinity of the incoming pod as a filter.
 std::unique_ptr<Plugin> make_inter_pod_affinity();

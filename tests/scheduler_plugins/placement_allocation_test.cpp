@@ -41,7 +41,8 @@ TEST(Framework, ASecondCycleOfTheSameShapeAllocatesNothing) {
   PodSpec p = web;
   p.image = "infer";
   p.preferred_node_affinity = {{30, {{{"arch", NodeSelectorRequirement::Op::kIn, {"aarch64"}}}}}};
-  p.topology_spread = {{5, TopologyKey::kZone, true, "app=web"}};
+  p.topology_spread = {{5, TopologyKey::kZone, true, "app=web"},
+                       {2, TopologyKey::kZone, false, "app=web"}};
   p.anti_affinity = {{"app=db", TopologyKey::kHostname}};
   t.bind(1, [] {
     PodSpec db;

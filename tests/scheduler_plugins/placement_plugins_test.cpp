@@ -246,6 +246,34 @@ TEST(PodTopologySpread, RejectsDomainsWhoseSkewWouldExceedMaxSkew) {
   EXPECT_TRUE(plugin->filter(t, p, 0));
 }
 
+TEST(PodTopologySpread, ScoresScheduleAnywayConstraintsByWeightedDomainCounts) {
+  NodeTable t = zoned();
+  auto plugin = make_pod_topology_spread();
+  PodSpec p = pod(100, kMiB);
+  p.topology_spread = {{1, TopologyKey::kZone, false, "app=web"}};
+  const std::vector<int> all = {0, 1, 2, 3, 4, 5};
+  auto scores = [&] {
+    plugin->pre_score(t, p, all);
+    std::vector<std::int64_t> s;
+    for (int n : all) s.push_back(plugin->score(t, p, n));
+    plugin->normalize_score(s);
+    return s;
+  };
+  // 3 zones among the scored nodes: weight ln(3 + 2) = 1.609. Raw: z0 round(2 x 1.609) = 3,
+  // z1 round(1.609) = 2, z2 0. max 3, min 0: 100(3-3)/3 = 0, 100(3-2)/3 = 33, 100(3-0)/3 = 100.
+  EXPECT_EQ(scores(), (std::vector<std::int64_t>{0, 0, 33, 33, 100, 100}));
+  // maxSkew 3 adds 2: raw 5, 4, 2; max 5, min 2: 100(7-5)/5 = 40, 100(7-4)/5 = 60, 100.
+  p.topology_spread[0].max_skew = 3;
+  EXPECT_EQ(scores(), (std::vector<std::int64_t>{40, 40, 60, 60, 100, 100}));
+  // Per hostname: 6 scored nodes, weight ln(8) = 2.079; nodes 0..2 hold one: raw 2, others 0 ->
+  // 100(2-2)/2 = 0 and 100(2-0)/2 = 100.
+  p.topology_spread = {{1, TopologyKey::kHostname, false, "app=web"}};
+  EXPECT_EQ(scores(), (std::vector<std::int64_t>{0, 0, 0, 100, 100, 100}));
+  // No soft constraint: the plug-in is skipped, every node 0.
+  p.topology_spread = {{1, TopologyKey::kZone, true, "app=web"}};
+  EXPECT_EQ(scores(), (std::vector<std::int64_t>(6, 0)));
+}
+
 TEST(InterPodAffinity, RequiredAntiAffinityRejectsDomainsHoldingAMatchingPod) {
   NodeTable t = zoned();
   auto plugin = make_inter_pod_affinity();
