@@ -105,6 +105,7 @@ int NodeTable::add_node(NodeSpec spec) {
   site_.push_back(intern(site_names_, spec.site));
   zone_.push_back(intern(zone_names_, spec.zone));
   for (std::vector<int>& counts : pod_label_count_) counts.push_back(0);
+  for (std::vector<int>& counts : anti_term_count_) counts.push_back(0);
   return node;
 }
 
@@ -159,6 +160,18 @@ void NodeTable::bind(int node, const PodSpec& pod) {
   req_cpu_[node] += pod.cpu_milli;
   req_mem_[node] += pod.memory_bytes;
   for (const std::string& label : pod.labels) ++pod_label_count_[intern_pod_label(label)][node];
+  for (const PodAntiAffinityTerm& term : pod.anti_affinity) {
+    std::size_t id = 0;
+    while (id < anti_terms_.size() &&
+           (anti_terms_[id].selector != term.selector || anti_terms_[id].key != term.key)) {
+      ++id;
+    }
+    if (id == anti_terms_.size()) {
+      anti_terms_.push_back(term);
+      anti_term_count_.emplace_back(static_cast<std::size_t>(size()), 0);
+    }
+    ++anti_term_count_[id][node];
+  }
   if (!pod.image.empty()) {
     const int id = intern_image(pod.image);
     if (!has_image(node, id)) {

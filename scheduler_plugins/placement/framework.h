@@ -121,10 +121,16 @@ class NodeTable {
 
   int pod_label_id(std::string_view label) const;  // -1 when no pod ever carried it
   int pods_with_label(int label, int node) const { return pod_label_count_[label][node]; }
+  // The distinct required anti-affinity terms of bound pods, and how many bound pods on each node
+  // carry each (for the symmetric anti-affinity check).
+  int anti_affinity_terms() const { return static_cast<int>(anti_terms_.size()); }
+  const PodAntiAffinityTerm& anti_affinity_term(int term) const { return anti_terms_[term]; }
+  int pods_with_anti_affinity(int term, int node) const { return anti_term_count_[term][node]; }
   int domain(TopologyKey key, int node) const;  // node index, site id or zone id
   int domain_count(TopologyKey key) const;
 
-  // Bind: the pod's requests are added, its labels counted, its image recorded on the node.
+  // Bind: the pod's requests are added, its labels and anti-affinity terms counted, its image
+  // recorded on the node.
   void bind(int node, const PodSpec& pod);
 
   std::vector<std::string> name_;
@@ -150,6 +156,8 @@ class NodeTable {
   std::vector<int> image_nodes_;
   std::vector<std::string> pod_label_names_;
   std::vector<std::vector<int>> pod_label_count_;  // [label][node]
+  std::vector<PodAntiAffinityTerm> anti_terms_;
+  std::vector<std::vector<int>> anti_term_count_;  // [term][node]
   std::vector<std::string> site_names_;
   std::vector<std::string> zone_names_;
 };

@@ -183,18 +183,28 @@ class NodeAffinity final : public Plugin {
   }
 };
 
-// Matching pods per domain of `key`, over the nodes `counted` admits.
-template <class Counted>
-void count_domains(const NodeTable& t, int label, TopologyKey key, Counted counted,
-                   std::vector<std::int64_t>& counts, std::vector<char>& present) {
+// Per domain of `key`, the sum of `per_node(n)` over the nodes `counted` admits; `present`
+// marks the domains holding such a node.
+template <class Counted, class PerNode>
+void sum_domains(const NodeTable& t, TopologyKey key, Counted counted, PerNode per_node,
+                 std::vector<std::int64_t>& counts, std::vector<char>& present) {
   counts.assign(static_cast<std::size_t>(t.domain_count(key)), 0);
   present.assign(counts.size(), 0);
   for (int n = 0; n < t.size(); ++n) {
     if (!counted(n)) continue;
     const int d = t.domain(key, n);
     present[d] = 1;
-    if (label >= 0) counts[d] += t.pods_with_label(label, n);
+    counts[d] += per_node(n);
   }
+}
+
+// Pods carrying pod label `label` (-1: none ever did) per domain of `key`.
+template <class Counted>
+void count_domains(const NodeTable& t, int label, TopologyKey key, Counted counted,
+                   std::vector<std::int64_t>& counts, std::vector<char>& present) {
+  sum_domains(
+      t, key, counted, [&](int n) { return label >= 0 ? t.pods_with_label(label, n) : 0; }, counts,
+      present);
 }
 
 class PodTopologySpread final : public Plugin {
@@ -300,6 +310,8 @@ class PodTopologySpread final : public Plugin {
   bool active_ = false;
 };
 
+// Required anti-affinity both ways (kube-scheduler interpodaffinity/filtering.go): the incoming
+// pod's terms against bound pods, and bound pods' terms against the incoming pod's labels.
 class InterPodAffinity final : public Plugin {
  public:
   std::string_view name() const override { return "InterPodAffinity"; }
@@ -313,11 +325,28 @@ class InterPodAffinity final : public Plugin {
           t, t.pod_label_id(term.selector), term.key, [](int) { return true; }, counts_[i],
           present_);
     }
+    // Bound pods' terms whose selector the incoming pod carries.
+    existing_.clear();
+    for (int term = 0; term < t.anti_affinity_terms(); ++term) {
+      const std::string& selector = t.anti_affinity_term(term).selector;
+      if (std::find(pod.labels.begin(), pod.labels.end(), selector) == pod.labels.end()) continue;
+      const std::size_t slot = existing_.size();
+      existing_.push_back(term);
+      if (existing_counts_.size() <= slot) existing_counts_.resize(slot + 1);
+      sum_domains(
+          t, t.anti_affinity_term(term).key, [](int) { return true; },
+          [&](int n) { return t.pods_with_anti_affinity(term, n); }, existing_counts_[slot],
+          present_);
+    }
     return true;
   }
   bool filter(const NodeTable& t, const PodSpec& pod, int n) const override {
     for (std::size_t i = 0; i < pod.anti_affinity.size(); ++i) {
       if (counts_[i][t.domain(pod.anti_affinity[i].key, n)] > 0) return false;
+    }
+    for (std::size_t slot = 0; slot < existing_.size(); ++slot) {
+      const TopologyKey key = t.anti_affinity_term(existing_[slot]).key;
+      if (existing_counts_[slot][t.domain(key, n)] > 0) return false;
     }
     return true;
   }
@@ -325,6 +354,8 @@ class InterPodAffinity final : public Plugin {
  private:
   std::vector<std::vector<std::int64_t>> counts_;
   std::vector<char> present_;
+  std::vector<int> existing_;
+  std::vector<std::vector<std::int64_t>> existing_counts_;
 };
 
 }  // namespace
@@ -378,7 +409,7 @@ bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string*
        [] { return make_node_affinity(); }},
       {"PodTopologySpread", "DoNotSchedule maxSkew filter, ScheduleAnyway score",
        [] { return make_pod_topology_spread(); }},
-      {"InterPodAffinity", "required anti-affinity filter",
+      {"InterPodAffinity", "required anti-affinity filter, both ways",
        [] { return make_inter_pod_affinity(); }},
   };
   for (const auto& entry : entries) {

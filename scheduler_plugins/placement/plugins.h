@@ -47,7 +47,8 @@ std::unique_ptr<Plugin> make_node_affinity();
 // PodTopologySpread: DoNotSchedule constraints as a filter (skew <= maxSkew); ScheduleAnyway ones
 // scored by the matching pods in the node's domain, normalized reversed.
 std::unique_ptr<Plugin> make_pod_topology_spread();
-// InterPodAffinity: required anti-affinity of the incoming pod as a filter.
+// InterPodAffinity: required anti-affinity as a filter, both the incoming pod's terms and those of
+// bound pods that select the incoming pod.
 std::unique_ptr<Plugin> make_inter_pod_affinity();
 
 // Registers every built-in under its name() (NodeResourcesFit with LeastAllocated, plus

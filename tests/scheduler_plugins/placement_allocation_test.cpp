@@ -47,6 +47,7 @@ TEST(Framework, ASecondCycleOfTheSameShapeAllocatesNothing) {
   t.bind(1, [] {
     PodSpec db;
     db.labels = {"app=db"};
+    db.anti_affinity = {{"app=web", TopologyKey::kHostname}};
     return db;
   }());
 

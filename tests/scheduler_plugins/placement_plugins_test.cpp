@@ -292,5 +292,27 @@ TEST(InterPodAffinity, RequiredAntiAffinityRejectsDomainsHoldingAMatchingPod) {
   EXPECT_TRUE(plugin->filter(t, p, 0));
 }
 
+TEST(InterPodAffinity, ABoundPodsAntiAffinityKeepsMatchingPodsOutOfItsDomain) {
+  // A db pod on node 4 (zone z2) refuses app=web pods in its zone; web pods may go to z0 and z1
+  // only, other pods anywhere.
+  NodeTable t = zoned();
+  PodSpec db = pod(100, kMiB);
+  db.labels = {"app=db"};
+  db.anti_affinity = {{"app=web", TopologyKey::kZone}};
+  t.bind(4, db);
+  auto plugin = make_inter_pod_affinity();
+  PodSpec web = pod(100, kMiB);
+  web.labels = {"app=web"};
+  ASSERT_TRUE(plugin->pre_filter(t, web));
+  EXPECT_TRUE(plugin->filter(t, web, 0));
+  EXPECT_TRUE(plugin->filter(t, web, 3));
+  EXPECT_FALSE(plugin->filter(t, web, 4));
+  EXPECT_FALSE(plugin->filter(t, web, 5));
+  PodSpec other = pod(100, kMiB);
+  other.labels = {"app=cache"};
+  ASSERT_TRUE(plugin->pre_filter(t, other));
+  EXPECT_TRUE(plugin->filter(t, other, 5));
+}
+
 }  // namespace
 }  // namespace edgetwin::scheduler_plugins::placement
