@@ -89,6 +89,8 @@ int NodeTable::add_node(NodeSpec spec) {
   alloc_mem_.push_back(spec.memory_bytes);
   req_cpu_.push_back(0);
   req_mem_.push_back(0);
+  non_zero_req_cpu_.push_back(0);
+  non_zero_req_mem_.push_back(0);
   arch_.push_back(std::move(spec.arch));
   accelerator_.push_back(std::move(spec.accelerator));
   labels_.push_back(std::move(spec.labels));
@@ -159,6 +161,8 @@ int NodeTable::domain_count(TopologyKey key) const {
 void NodeTable::bind(int node, const PodSpec& pod) {
   req_cpu_[node] += pod.cpu_milli;
   req_mem_[node] += pod.memory_bytes;
+  non_zero_req_cpu_[node] += non_zero_cpu(pod.cpu_milli);
+  non_zero_req_mem_[node] += non_zero_memory(pod.memory_bytes);
   for (const std::string& label : pod.labels) ++pod_label_count_[intern_pod_label(label)][node];
   for (const PodAntiAffinityTerm& term : pod.anti_affinity) {
     std::size_t id = 0;

@@ -24,6 +24,17 @@ struct DeviceType;
 namespace edgetwin::scheduler_plugins::placement {
 
 inline constexpr std::int64_t kMaxNodeScore = 100;
+// What NodeResourcesFit's score counts for a pod that requests no cpu (no memory): kube-scheduler's
+// DefaultMilliCPURequest and DefaultMemoryRequest (pkg/scheduler/util/pod_resources.go). A request
+// of 0 here means "not set".
+inline constexpr std::int64_t kDefaultMilliCpuRequest = 100;
+inline constexpr std::int64_t kDefaultMemoryRequest = 200LL * 1024 * 1024;
+inline std::int64_t non_zero_cpu(std::int64_t cpu_milli) {
+  return cpu_milli == 0 ? kDefaultMilliCpuRequest : cpu_milli;
+}
+inline std::int64_t non_zero_memory(std::int64_t bytes) {
+  return bytes == 0 ? kDefaultMemoryRequest : bytes;
+}
 
 enum class TaintEffect : std::uint8_t { kNoSchedule, kPreferNoSchedule, kNoExecute };
 struct Taint {
@@ -138,6 +149,8 @@ class NodeTable {
   std::vector<std::int64_t> alloc_mem_;
   std::vector<std::int64_t> req_cpu_;
   std::vector<std::int64_t> req_mem_;
+  std::vector<std::int64_t> non_zero_req_cpu_;  // requests with the defaults for unset ones
+  std::vector<std::int64_t> non_zero_req_mem_;
   std::vector<std::string> arch_;
   std::vector<std::string> accelerator_;
   std::vector<std::vector<Label>> labels_;

@@ -26,9 +26,10 @@ class NodeResourcesFit final : public Plugin {
     return true;
   }
 
+  // Scores count unset requests as the defaults (kube-scheduler's NonZeroRequested).
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
-    const std::int64_t requested[2] = {t.req_cpu_[n] + pod.cpu_milli,
-                                       t.req_mem_[n] + pod.memory_bytes};
+    const std::int64_t requested[2] = {t.non_zero_req_cpu_[n] + non_zero_cpu(pod.cpu_milli),
+                                       t.non_zero_req_mem_[n] + non_zero_memory(pod.memory_bytes)};
     const std::int64_t capacity[2] = {t.alloc_cpu_[n], t.alloc_mem_[n]};
     const std::int64_t weight[2] = {args_.cpu_weight, args_.memory_weight};
     std::int64_t sum = 0;

@@ -47,6 +47,19 @@ TEST(NodeResourcesFit, LeastAllocatedAveragesTheFreeShareOfCpuAndMemory) {
   EXPECT_EQ(make_node_resources_fit(weighted)->score(t, p, 1), 56);
 }
 
+TEST(NodeResourcesFit, ScoresCountUnsetRequestsAsTheDefaults) {
+  // A node of 1000m and 1000 MiB holding one pod without requests, scoring another: each counts
+  // 100m and 200 MiB, so 200m and 400 MiB: cpu (1000-200)*100/1000 = 80, memory
+  // (1000-400)*100/1000 = 60 -> 70. The filter still sees no request at all.
+  NodeTable t;
+  t.add_node(node(1000, 1000 * kMiB));
+  t.bind(0, pod(0, 0));
+  EXPECT_EQ(t.req_cpu_[0], 0);
+  EXPECT_EQ(make_node_resources_fit({})->score(t, pod(0, 0), 0), 70);
+  // BalancedAllocation uses the requests as given: a best-effort pod scores 0 everywhere.
+  EXPECT_EQ(make_balanced_allocation()->score(t, pod(0, 0), 0), 0);
+}
+
 TEST(NodeResourcesFit, MostAllocatedAveragesTheUsedShare) {
   NodeTable t = two_nodes();
   FitArgs args;
