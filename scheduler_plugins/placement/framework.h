@@ -144,6 +144,9 @@ class NodeTable {
   // recorded on the node.
   void bind(int node, const PodSpec& pod);
 
+  // The columns, one entry per node, read directly by plug-ins. Change them through add_node and
+  // bind; labels_ and taints_ may also be edited in place, images_ and the requests may not (they
+  // are counted elsewhere).
   std::vector<std::string> name_;
   std::vector<std::int64_t> alloc_cpu_;
   std::vector<std::int64_t> alloc_mem_;
