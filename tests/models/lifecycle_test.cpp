@@ -9,6 +9,7 @@
 #include "models/energy.h"
 #include "models/network_activity.h"
 #include "sim/engine.h"
+#include "tests/models/run_fleet.h"
 
 namespace edgetwin::models {
 namespace {
@@ -70,14 +71,7 @@ DeviceFailureConfig failure(FailureCause cause, std::vector<std::uint32_t> devic
   return f;
 }
 
-std::unique_ptr<Twin> run(const FleetConfig& config) {
-  auto twin = std::make_unique<Twin>(config);
-  sim::Engine engine(twin->lp_count());
-  twin->start(engine);
-  engine.run(*twin, config.duration);
-  twin->finish(engine.now());
-  return twin;
-}
+std::unique_ptr<Twin> run(const FleetConfig& config) { return testing::run_twin(config); }
 
 TEST(Energy, IdlePlusDynamicPlusAcceleratorPowerIntegratesExactly) {
   // Energy on its own: idle 2 W throughout 100 s; from 10 s to 20 s one core (+2 W) and one

@@ -86,14 +86,7 @@ void fail(FleetConfig& c, std::uint32_t device, sim::Time down, sim::Time up) {
   c.lifecycle.failures.push_back(f);
 }
 
-std::unique_ptr<Twin> run(const FleetConfig& config) {
-  auto twin = std::make_unique<Twin>(config);
-  sim::Engine engine(twin->lp_count());
-  twin->start(engine);
-  engine.run(*twin, config.duration);
-  twin->finish(engine.now());
-  return twin;
-}
+std::unique_ptr<Twin> run(const FleetConfig& config) { return testing::run_twin(config); }
 
 std::vector<std::size_t> by_arrival(const RequestRecords& r) {
   std::vector<std::size_t> rows(r.size());

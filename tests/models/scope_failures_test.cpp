@@ -11,6 +11,7 @@
 #include "models/fleet_model.h"
 #include "models/network_activity.h"
 #include "sim/engine.h"
+#include "tests/models/run_fleet.h"
 
 namespace edgetwin::models {
 namespace {
@@ -63,14 +64,7 @@ void fail(FleetConfig& c, std::uint32_t device, sim::Time down, sim::Time up) {
   c.lifecycle.failures.push_back(f);
 }
 
-std::unique_ptr<Twin> run(const FleetConfig& config) {
-  auto twin = std::make_unique<Twin>(config);
-  sim::Engine engine(twin->lp_count());
-  twin->start(engine);
-  engine.run(*twin, config.duration);
-  twin->finish(engine.now());
-  return twin;
-}
+std::unique_ptr<Twin> run(const FleetConfig& config) { return testing::run_twin(config); }
 
 // Scope device, two devices at one site, each with its own stream of 1/s (arrivals at 1, 2, ...,
 // 100 s; run 100.75 s), service 0.5 s. d0 crashes over [10.25 s, 20.5 s): the request of 10 s is

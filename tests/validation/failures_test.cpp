@@ -7,6 +7,7 @@
 
 #include "models/network_activity.h"
 #include "sim/engine.h"
+#include "tests/models/run_fleet.h"
 
 namespace edgetwin::models {
 namespace {
@@ -39,14 +40,7 @@ FleetConfig crashing_fleet(std::uint32_t n, sim::Time duration, sim::Distributio
   return c;
 }
 
-std::unique_ptr<Twin> run(const FleetConfig& c) {
-  auto twin = std::make_unique<Twin>(c);
-  sim::Engine engine(twin->lp_count());
-  twin->start(engine);
-  engine.run(*twin, c.duration);
-  twin->finish(engine.now());
-  return twin;
-}
+std::unique_ptr<Twin> run(const FleetConfig& c) { return testing::run_twin(c); }
 
 TEST(Failures, FractionFailedByTIsTheWeibullDistributionFunction) {
   // 1,000 devices up for Weibull(k = 1.5, lambda = 10 h), repairs longer than the run: each has
