@@ -184,15 +184,9 @@ void Builder::check_device_outage(Json& o, std::size_t index, const std::string&
 // A device failure trace: "time,device,state" rows; each device its own group, with its own
 // windows in file order.
 void Builder::check_device_trace(const Json& o, const std::string& path, const std::string& name) {
-  const std::string* file = string_of(o, "file");
-  if (!file) return;
-  const std::filesystem::path full = base_dir_ / *file;
-  std::string text;
-  if (const char* problem = read_text_file(full, text)) {
-    diag_.add(path + "/file", "cannot read trace file '" + full.string() + "': " + problem);
-    return;
-  }
-  const TraceText trace = parse_outage_trace(text, *file, "device");
+  TraceText trace;
+  if (!read_outage_trace(o, path, "device", trace)) return;
+  const std::string& file = *string_of(o, "file");  // read: present
   constexpr std::size_t kShown = 10;
   std::size_t errors = 0;
   auto report = [&](std::string message) {
@@ -211,7 +205,7 @@ void Builder::check_device_trace(const Json& o, const std::string& path, const s
   for (const TraceRow& row : trace.rows) {
     const auto d = device_index_.find(row.element);
     if (d == device_index_.end()) {
-      report(*file + ":" + std::to_string(row.line) + ": unknown device '" + row.element + "';" +
+      report(file + ":" + std::to_string(row.line) + ": unknown device '" + row.element + "';" +
              (names.size() <= 100000 ? did_you_mean(row.element, names) : std::string()) +
              " devices are named <name>-<site>-<k>: " + list_names(names, 6));
       continue;
@@ -228,7 +222,7 @@ void Builder::check_device_trace(const Json& o, const std::string& path, const s
   }
   if (errors > kShown) {
     diag_.add(path + "/file",
-              *file + ": ... and " + std::to_string(errors - kShown) + " more errors");
+              file + ": ... and " + std::to_string(errors - kShown) + " more errors");
   }
   models::DeviceFailureConfig c;
   c.name = name;

@@ -9,16 +9,24 @@
 
 namespace edgetwin::scenarios::detail {
 
-void Builder::check_trace(const Json& o, const std::string& path, const std::string& name) {
+bool Builder::read_outage_trace(const Json& o, const std::string& path,
+                                const std::string& subject, TraceText& trace) {
   const std::string* file = string_of(o, "file");
-  if (!file) return;
+  if (!file) return false;
   const std::filesystem::path full = base_dir_ / *file;
   std::string text;
   if (const char* problem = read_text_file(full, text)) {
     diag_.add(path + "/file", "cannot read trace file '" + full.string() + "': " + problem);
-    return;
+    return false;
   }
-  const TraceText trace = parse_outage_trace(text, *file);
+  trace = parse_outage_trace(text, *file, subject);
+  return true;
+}
+
+void Builder::check_trace(const Json& o, const std::string& path, const std::string& name) {
+  TraceText trace;
+  if (!read_outage_trace(o, path, "element", trace)) return;
+  const std::string& file = *string_of(o, "file");  // read: present
   constexpr std::size_t kShown = 10;
   std::size_t errors = 0;
   auto report = [&](std::string message) {
@@ -50,7 +58,7 @@ void Builder::check_trace(const Json& o, const std::string& path, const std::str
                                          site_index_[row.element.substr(dash + 2)]);
         for (std::uint32_t k : found) elements.push_back({Element::Kind::kSiteLink, k});
         if (found.empty()) {
-          report(*file + ":" + std::to_string(row.line) + ": there is no site link " + row.element);
+          report(file + ":" + std::to_string(row.line) + ": there is no site link " + row.element);
         }
       } else {
         device_names();
@@ -62,7 +70,7 @@ void Builder::check_trace(const Json& o, const std::string& path, const std::str
           if (device_names_.size() <= 100000) {
             candidates.insert(candidates.end(), device_names_.begin(), device_names_.end());
           }
-          report(*file + ":" + std::to_string(row.line) + ": unknown element '" + row.element +
+          report(file + ":" + std::to_string(row.line) + ": unknown element '" + row.element +
                  "';" + did_you_mean(row.element, candidates) +
                  " an element is a site, a device, or A--B (the link between sites A and B)");
         }
@@ -82,7 +90,7 @@ void Builder::check_trace(const Json& o, const std::string& path, const std::str
   }
   if (errors > kShown) {
     diag_.add(path + "/file",
-              *file + ": ... and " + std::to_string(errors - kShown) + " more errors");
+              file + ": ... and " + std::to_string(errors - kShown) + " more errors");
   }
   for (State& st : states) {
     if (st.down_since >= 0) st.config.windows.emplace_back(st.down_since, sim::kTimeMax);

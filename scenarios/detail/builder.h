@@ -20,6 +20,8 @@
 
 namespace edgetwin::scenarios::detail {
 
+struct TraceText;
+
 class Builder {
  public:
   // `resolved`: the document after the generic pass. `base_dir`: where relative paths in the
@@ -130,6 +132,10 @@ class Builder {
 
   // build_trace.cpp
   void check_trace(const Json& o, const std::string& path, const std::string& name);
+  // Reads and parses the outage trace named by o's "file" (rows "time,SUBJECT,state"); false,
+  // with the problem reported at PATH/file, when the file is missing or cannot be read.
+  bool read_outage_trace(const Json& o, const std::string& path, const std::string& subject,
+                         TraceText& trace);
 
   // build_lifecycle.cpp: the device outage kinds, batteries, provisioning, retirement.
   static bool is_device_kind(const std::string& kind);
