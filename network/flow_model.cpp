@@ -55,6 +55,42 @@ constexpr double kLoadPruneMargin = 0.8;
 // A load-pruned link must keep its load below capacity by this relative margin (rounding).
 constexpr double kLoadSlack = 1e-9;
 
+
+// Binary min-heaps whose entries know their slot: positions[id(entry)] is kept equal to the
+// entry's index in `heap` (the completion heap of classes, and each class's member heap).
+template <class T, class Less, class Id>
+void indexed_sift_up(std::vector<T>& heap, std::size_t i, std::vector<std::uint32_t>& positions,
+                     Less less, Id id) {
+  const T e = heap[i];
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!less(e, heap[parent])) break;
+    heap[i] = heap[parent];
+    positions[id(heap[i])] = static_cast<std::uint32_t>(i);
+    i = parent;
+  }
+  heap[i] = e;
+  positions[id(e)] = static_cast<std::uint32_t>(i);
+}
+
+template <class T, class Less, class Id>
+void indexed_sift_down(std::vector<T>& heap, std::size_t i, std::vector<std::uint32_t>& positions,
+                       Less less, Id id) {
+  const T e = heap[i];
+  const std::size_t n = heap.size();
+  while (true) {
+    std::size_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && less(heap[child + 1], heap[child])) ++child;
+    if (!less(heap[child], e)) break;
+    heap[i] = heap[child];
+    positions[id(heap[i])] = static_cast<std::uint32_t>(i);
+    i = child;
+  }
+  heap[i] = e;
+  positions[id(e)] = static_cast<std::uint32_t>(i);
+}
+
 }  // namespace
 
 LinkId FlowModel::add_link(double capacity_bps) {
@@ -448,41 +484,20 @@ void FlowModel::table_erase(ClassId c) {
   table_[i] = kNoClass;
 }
 
+namespace {
+// A class's member heap orders by finish tag, then flow id.
+constexpr auto kMemberBefore = [](const auto& a, const auto& b) {
+  return a.tag < b.tag || (a.tag == b.tag && a.flow < b.flow);
+};
+constexpr auto kMemberId = [](const auto& m) { return m.flow; };
+}  // namespace
+
 void FlowModel::member_sift_up(ClassId c, std::size_t i) {
-  auto& heap = members_[c];
-  const Member e = heap[i];
-  const auto less = [](const Member& a, const Member& b) {
-    return a.tag < b.tag || (a.tag == b.tag && a.flow < b.flow);
-  };
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 2;
-    if (!less(e, heap[parent])) break;
-    heap[i] = heap[parent];
-    member_pos_[heap[i].flow] = static_cast<std::uint32_t>(i);
-    i = parent;
-  }
-  heap[i] = e;
-  member_pos_[e.flow] = static_cast<std::uint32_t>(i);
+  indexed_sift_up(members_[c], i, member_pos_, kMemberBefore, kMemberId);
 }
 
 void FlowModel::member_sift_down(ClassId c, std::size_t i) {
-  auto& heap = members_[c];
-  const Member e = heap[i];
-  const auto less = [](const Member& a, const Member& b) {
-    return a.tag < b.tag || (a.tag == b.tag && a.flow < b.flow);
-  };
-  const std::size_t n = heap.size();
-  while (true) {
-    std::size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && less(heap[child + 1], heap[child])) ++child;
-    if (!less(heap[child], e)) break;
-    heap[i] = heap[child];
-    member_pos_[heap[i].flow] = static_cast<std::uint32_t>(i);
-    i = child;
-  }
-  heap[i] = e;
-  member_pos_[e.flow] = static_cast<std::uint32_t>(i);
+  indexed_sift_down(members_[c], i, member_pos_, kMemberBefore, kMemberId);
 }
 
 // ---- pruning ---------------------------------------------------------------------------------
@@ -1241,32 +1256,11 @@ void FlowModel::heap_rebuild() {
 }
 
 void FlowModel::sift_up(std::size_t i) {
-  const HeapEntry e = heap_[i];
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 2;
-    if (!before(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    heap_pos_[heap_[i].cls] = static_cast<std::uint32_t>(i);
-    i = parent;
-  }
-  heap_[i] = e;
-  heap_pos_[e.cls] = static_cast<std::uint32_t>(i);
+  indexed_sift_up(heap_, i, heap_pos_, before, [](const HeapEntry& e) { return e.cls; });
 }
 
 void FlowModel::sift_down(std::size_t i) {
-  const HeapEntry e = heap_[i];
-  const std::size_t n = heap_.size();
-  while (true) {
-    std::size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], e)) break;
-    heap_[i] = heap_[child];
-    heap_pos_[heap_[i].cls] = static_cast<std::uint32_t>(i);
-    i = child;
-  }
-  heap_[i] = e;
-  heap_pos_[e.cls] = static_cast<std::uint32_t>(i);
+  indexed_sift_down(heap_, i, heap_pos_, before, [](const HeapEntry& e) { return e.cls; });
 }
 
 }  // namespace edgetwin::network
