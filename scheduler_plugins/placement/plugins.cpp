@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -417,6 +418,16 @@ bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string*
     if (!registry.add(entry, error)) return false;
   }
   return true;
+}
+
+Registry<Plugin>& placement_registry() {
+  static Registry<Plugin> registry = [] {
+    Registry<Plugin> r;
+    std::string error;
+    if (!register_builtin_placement_plugins(r, &error)) throw std::logic_error(error);
+    return r;
+  }();
+  return registry;
 }
 
 void add_default_plugins(Framework& framework) {

@@ -90,6 +90,13 @@ TEST(Framework, BuiltinsAreRegisteredByTheirKubernetesNames) {
   EXPECT_FALSE(register_builtin_placement_plugins(registry, &error));  // names taken
 }
 
+TEST(Framework, TheProcessWideRegistryStartsWithTheBuiltins) {
+  Registry<Plugin>& registry = placement_registry();
+  EXPECT_EQ(&registry, &placement_registry());
+  EXPECT_EQ(registry.entries().size(), 9U);
+  EXPECT_EQ(registry.create("TaintToleration")->name(), "TaintToleration");
+}
+
 TEST(Framework, DefaultPluginsPreferTheUntaintedEmptierNode) {
   // Node 0 carries a PreferNoSchedule taint (TaintToleration, weight 3: 0 against 100 -> -300),
   // so node 1, otherwise identical, wins.
