@@ -11,6 +11,9 @@
 #include "sim/engine.h"
 #include "network/flow_churn.h"
 #include "sim/hold_model.h"
+#include "sim/parallel_engine.h"
+#include "sim/phold_model.h"
+#include "sim/units.h"
 
 namespace po = boost::program_options;
 
@@ -37,6 +40,113 @@ int bench_engine(const po::variables_map& vm, std::uint64_t pending, std::uint64
     std::printf("hold model, %s event list, %llu pending: %llu events in %.3f s = %.2f M events/s\n",
                 list_name.c_str(), static_cast<unsigned long long>(pending),
                 static_cast<unsigned long long>(stats.events), stats.wall_seconds, rate / 1e6);
+  }
+  return kExitOk;
+}
+
+struct PholdOptions {
+  std::string model = "hold", engine = "parallel", lookahead = "100us", mean = "1ms", until;
+  std::int64_t lps = 100'000, events_per_lp = 1, partitions = 16, threads = 1;
+  double remote = 0.25;
+  std::uint64_t seed = 1;
+};
+
+sim::Time duration_option(const char* name, const std::string& text) {
+  const sim::Parsed<sim::Time> t = sim::parse_duration(text);
+  if (!t.ok()) throw BadInput{std::string("--") + name + ": " + t.error};
+  return t.value;
+}
+
+std::uint32_t count_option(const char* name, std::int64_t value, std::int64_t max) {
+  if (value < 1 || value > max) {
+    throw BadInput{std::string("--") + name + ": expected 1 to " + std::to_string(max) + ", got " +
+                   std::to_string(value)};
+  }
+  return static_cast<std::uint32_t>(value);
+}
+
+// PHOLD (sim/phold_model.h) on the sequential or the parallel engine: a warm-up to a tenth of the
+// horizon, then the timed run to the horizon.
+int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::string& list_name) {
+  const sim::EventListKind list = parse_event_list(list_name);
+  const bool parallel = o.engine == "parallel";
+  if (!parallel && o.engine != "sequential") {
+    throw BadInput{"--engine: unknown engine '" + o.engine + "'; valid: sequential, parallel"};
+  }
+  sim::PholdConfig config;
+  config.lps = count_option("lps", o.lps, 1 << 24);
+  config.events_per_lp = count_option("events-per-lp", o.events_per_lp, 1 << 20);
+  config.partitions = count_option("partitions", o.partitions, std::min<std::int64_t>(1024, o.lps));
+  const auto threads = static_cast<int>(count_option("threads", o.threads, 1024));
+  if (!(o.remote >= 0.0 && o.remote <= 1.0)) throw BadInput{"--remote: expected a fraction in [0, 1]"};
+  if (o.remote > 0.0 && config.partitions < 2) {
+    throw BadInput{"--remote: events go to other partitions, so --partitions must be at least 2"};
+  }
+  config.remote = o.remote;
+  config.lookahead = duration_option("lookahead", o.lookahead);
+  config.mean = duration_option("mean", o.mean);
+  config.seed = o.seed;
+  if (config.lookahead < 1) {
+    throw BadInput{"--lookahead: must be positive: the parallel engine advances in windows of one "
+                   "lookahead, and PHOLD's delays are at least the lookahead"};
+  }
+  if (config.mean < config.lookahead) throw BadInput{"--mean: must be at least --lookahead"};
+  const sim::Time until = o.until.empty() ? 100 * config.mean : duration_option("until", o.until);
+  if (until < 10) throw BadInput{"--until: expected at least 10ns"};
+  const bool fingerprint = vm.count("fingerprint") != 0;
+
+  sim::PholdModel model(config);
+  sim::RunStats stats;
+  std::uint64_t total = 0, fingerprint_value = 0, windows = 0, cross = 0;
+  int threads_used = 1;
+  if (parallel) {
+    sim::ParallelEngine engine(model.partition_map(), config.lookahead, threads, list);
+    if (fingerprint) engine.enable_fingerprint();
+    model.start(engine);
+    engine.run(model, until / 10);
+    stats = engine.run(model, until);
+    total = engine.events_handled();
+    fingerprint_value = engine.fingerprint();
+    windows = engine.stats().windows;
+    cross = engine.stats().cross_events;
+    threads_used = engine.threads_used();
+  } else {
+    sim::Engine engine(config.lps, list);
+    if (fingerprint) engine.enable_fingerprint();
+    model.start(engine);
+    engine.run(model, until / 10);
+    stats = engine.run(model, until);
+    total = engine.events_handled();
+    fingerprint_value = engine.fingerprint();
+  }
+  const double rate = double(stats.events) / stats.wall_seconds;
+  if (vm.count("json")) {
+    std::printf(
+        "{\"benchmark\":\"engine\",\"model\":\"phold\",\"engine\":\"%s\",\"event_list\":\"%s\","
+        "\"lps\":%u,\"events_per_lp\":%u,\"remote\":%g,\"lookahead_ns\":%lld,\"mean_ns\":%lld,"
+        "\"partitions\":%u,\"threads\":%d,\"threads_used\":%d,\"until_ns\":%lld,\"seed\":%llu,"
+        "\"events_total\":%llu,\"windows\":%llu,\"cross_partition_events\":%llu,"
+        "\"events\":%llu,\"wall_s\":%.6f,\"events_per_s\":%.0f",
+        o.engine.c_str(), list_name.c_str(), config.lps, config.events_per_lp, config.remote,
+        static_cast<long long>(config.lookahead), static_cast<long long>(config.mean),
+        config.partitions, parallel ? threads : 1, threads_used, static_cast<long long>(until),
+        static_cast<unsigned long long>(config.seed), static_cast<unsigned long long>(total),
+        static_cast<unsigned long long>(windows), static_cast<unsigned long long>(cross),
+        static_cast<unsigned long long>(stats.events), stats.wall_seconds, rate);
+    if (fingerprint) {
+      std::printf(",\"fingerprint\":\"%016llx\"", static_cast<unsigned long long>(fingerprint_value));
+    }
+    std::printf("}\n");
+  } else {
+    std::printf("phold, %s engine (%d threads), %u LPs in %u partitions, %u events per LP, "
+                "%.0f%% remote: %llu events in %.3f s = %.2f M events/s (%llu windows)\n",
+                o.engine.c_str(), parallel ? threads_used : 1, config.lps, config.partitions,
+                config.events_per_lp, 100.0 * config.remote,
+                static_cast<unsigned long long>(stats.events), stats.wall_seconds, rate / 1e6,
+                static_cast<unsigned long long>(windows));
+    if (fingerprint) {
+      std::printf("fingerprint %016llx\n", static_cast<unsigned long long>(fingerprint_value));
+    }
   }
   return kExitOk;
 }
@@ -87,6 +197,7 @@ int bench_command(const std::vector<std::string>& args) {
   std::string what, list;
   std::uint64_t pending = 10'000, events = 10'000'000;
   network::FlowChurnConfig churn;
+  PholdOptions phold;
   options.add_options()
       ("help,h", "show this help")
       ("what", po::value(&what), "what to measure: engine or network")
@@ -101,17 +212,49 @@ int bench_command(const std::vector<std::string>& args) {
       ("local", po::value(&churn.local)->default_value(churn.local),
        "network: fraction of new flows that stay inside their site")
       ("same-instant", "network: finish and start at one instant (one solve per pair)")
+      ("model", po::value(&phold.model)->default_value(phold.model), "engine: hold or phold")
+      ("engine", po::value(&phold.engine)->default_value(phold.engine),
+       "phold: sequential or parallel")
+      ("threads", po::value(&phold.threads)->default_value(phold.threads),
+       "phold: worker threads of the parallel engine (results do not depend on it)")
+      ("partitions", po::value(&phold.partitions)->default_value(phold.partitions),
+       "phold: partitions (contiguous blocks of LPs; part of the model, not of the run)")
+      ("lps", po::value(&phold.lps)->default_value(phold.lps), "phold: logical processes")
+      ("events-per-lp", po::value(&phold.events_per_lp)->default_value(phold.events_per_lp),
+       "phold: initial events per LP")
+      ("remote", po::value(&phold.remote)->default_value(phold.remote),
+       "phold: fraction of events sent to another partition")
+      ("lookahead", po::value(&phold.lookahead)->default_value(phold.lookahead),
+       "phold: minimum delay, e.g. 100us")
+      ("mean", po::value(&phold.mean)->default_value(phold.mean),
+       "phold: mean delay: lookahead + Exp(mean - lookahead)")
+      ("until", po::value(&phold.until), "phold: simulated horizon (default 100 * mean)")
+      ("seed", po::value(&phold.seed)->default_value(phold.seed), "phold: random seed")
+      ("fingerprint", "phold: also print the event-sequence fingerprint")
       ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
                "{\"flow_changes_per_s\": ...} (network)");
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
-                 "one more at now + Exp(1ms)) on the sequential engine. `network`: exact max-min\n"
+                 "one more at now + Exp(1ms)) on the sequential engine, or with --model phold the\n"
+                 "PHOLD model on the sequential or the parallel engine. `network`: exact max-min\n"
                  "re-solves under flow churn (one flow finishes, another starts).\n\n"
               << options << "\n";
     return what.empty() && !vm.count("help") ? kExitBadInput : kExitOk;
   }
-  if (what == "engine") return bench_engine(vm, pending, events, list);
+  if (what == "engine") {
+    if (phold.model == "phold") return bench_phold(vm, phold, list);
+    if (phold.model != "hold") {
+      throw BadInput{"--model: unknown model '" + phold.model + "'; valid: hold, phold"};
+    }
+    for (const char* name : {"engine", "threads", "partitions", "lps", "events-per-lp", "remote",
+                             "lookahead", "mean", "until", "seed", "fingerprint"}) {
+      if (vm.count(name) && !vm[name].defaulted()) {
+        throw BadInput{std::string("--") + name + " applies to --model phold only"};
+      }
+    }
+    return bench_engine(vm, pending, events, list);
+  }
   if (what == "network") {
     churn.same_instant = vm.count("same-instant") != 0;
     return bench_network(vm, churn);

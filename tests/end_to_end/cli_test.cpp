@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "analysis/results.h"
 
@@ -223,6 +224,48 @@ TEST(EndToEnd, BenchEnginePrintsEventsPerSecondAsJson) {
   EXPECT_EQ(c.out.rfind("{", 0), 0u);
   EXPECT_NE(c.out.find("\"events_per_s\":"), std::string::npos);
   EXPECT_NE(c.out.find("\"events\":200000"), std::string::npos);
+}
+
+TEST(EndToEnd, BenchEnginePholdPrintsEventsPerSecondThreadsAndTheClosedFormCount) {
+  // mean == lookahead == 100 us: each of the 1,000 LPs' event chains fires at 100 us, 200 us, ...,
+  // 1 ms, so 1,000 * 10 = 10,000 events by the horizon, whatever the engine and the threads.
+  const std::string args = "bench engine --model phold --lps 1000 --partitions 4 --mean 100us "
+                           "--lookahead 100us --until 1ms --json";
+  const Command c = cli(args + " --threads 2");
+  ASSERT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_EQ(c.out.rfind("{", 0), 0u);
+  EXPECT_NE(c.out.find("\"events_per_s\":"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("\"threads\":2"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("\"events_total\":10000,"), std::string::npos) << c.out;
+  const Command s = cli(args + " --engine sequential");
+  ASSERT_EQ(s.exit_code, 0) << s.out;
+  EXPECT_NE(s.out.find("\"events_total\":10000,"), std::string::npos) << s.out;
+}
+
+TEST(EndToEnd, BenchEnginePholdRefusesBadOptionsNamingThem) {
+  const std::string phold = "bench engine --model phold --lps 1000 --until 1ms ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--lookahead 0", "--lookahead: must be positive"},
+      {"--lookahead 5", "--lookahead: "},  // no unit
+      {"--remote 1.5", "--remote: expected a fraction in [0, 1]"},
+      {"--events-per-lp -5", "--events-per-lp: expected 1 to"},
+      {"--partitions 1", "--partitions must be at least 2"},
+      {"--mean 10us", "--mean: must be at least --lookahead"},
+      {"--engine warp", "--engine: unknown engine 'warp'; valid: sequential, parallel"},
+      {"--threads 0", "--threads: expected 1 to"},
+  };
+  for (const auto& [option, message] : cases) {
+    const Command c = cli(phold + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("events_per_s"), std::string::npos) << option;  // no partial output
+  }
+  const Command model = cli("bench engine --model warp 2>&1");
+  EXPECT_EQ(model.exit_code, 2);
+  EXPECT_NE(model.out.find("--model: unknown model 'warp'; valid: hold, phold"), std::string::npos);
+  const Command hold = cli("bench engine --threads 2 2>&1");
+  EXPECT_EQ(hold.exit_code, 2);
+  EXPECT_NE(hold.out.find("--threads applies to --model phold only"), std::string::npos);
 }
 
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
