@@ -58,7 +58,9 @@ inline std::uint64_t fingerprint_step(std::uint64_t hash, const Event& e) {
 }
 std::uint64_t fold_fingerprints(const std::vector<std::uint64_t>& per_lp);
 
-class Engine {
+// Aligned to a cache line: the parallel engine keeps one per partition, and two partitions running
+// on two threads must not share a line.
+class alignas(64) Engine {
  public:
   // REQUIRES: lp_count <= kMaxLps.
   explicit Engine(std::uint32_t lp_count, EventListKind list = EventListKind::kLadder);
