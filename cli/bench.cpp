@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include "sim/engine.h"
 #include "network/flow_churn.h"
 #include "sim/hold_model.h"
+#include "sim/mpi_exchange.h"
 #include "sim/parallel_engine.h"
 #include "sim/phold_model.h"
 #include "sim/units.h"
@@ -57,6 +60,13 @@ sim::Time duration_option(const char* name, const std::string& text) {
   return t.value;
 }
 
+// CPU seconds of the whole process (every thread), to read a rate on a machine shared with others.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 std::uint32_t count_option(const char* name, std::int64_t value, std::int64_t max) {
   if (value < 1 || value > max) {
     throw BadInput{std::string("--") + name + ": expected 1 to " + std::to_string(max) + ", got " +
@@ -94,17 +104,30 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
   const sim::Time until = o.until.empty() ? 100 * config.mean : duration_option("until", o.until);
   if (until < 10) throw BadInput{"--until: expected at least 10ns"};
   const bool fingerprint = vm.count("fingerprint") != 0;
+  std::unique_ptr<sim::RankExchange> ranks;
+  if (vm.count("mpi")) {
+    if (!parallel) throw BadInput{"--mpi: needs --engine parallel"};
+    if (!sim::mpi_built()) {
+      throw BadInput{"--mpi: this edgetwin was built without MPI (configure with "
+                     "-DEDGETWIN_WITH_MPI=ON)"};
+    }
+    ranks = sim::make_mpi_exchange();
+  }
+  const bool printer = ranks == nullptr || ranks->rank() == 0;
 
   sim::PholdModel model(config);
   sim::RunStats stats;
   std::uint64_t total = 0, fingerprint_value = 0, windows = 0, cross = 0;
   int threads_used = 1;
+  double cpu0 = 0.0, cpu1 = 0.0;
   if (parallel) {
-    sim::ParallelEngine engine(model.partition_map(), config.lookahead, threads, list);
+    sim::ParallelEngine engine(model.partition_map(), config.lookahead, threads, list, ranks.get());
     if (fingerprint) engine.enable_fingerprint();
     model.start(engine);
     engine.run(model, until / 10);
+    cpu0 = process_cpu_seconds();
     stats = engine.run(model, until);
+    cpu1 = process_cpu_seconds();
     total = engine.events_handled();
     fingerprint_value = engine.fingerprint();
     windows = engine.stats().windows;
@@ -115,24 +138,27 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
     if (fingerprint) engine.enable_fingerprint();
     model.start(engine);
     engine.run(model, until / 10);
+    cpu0 = process_cpu_seconds();
     stats = engine.run(model, until);
+    cpu1 = process_cpu_seconds();
     total = engine.events_handled();
     fingerprint_value = engine.fingerprint();
   }
   const double rate = double(stats.events) / stats.wall_seconds;
+  if (!printer) return kExitOk;
   if (vm.count("json")) {
     std::printf(
-        "{\"benchmark\":\"engine\",\"model\":\"phold\",\"engine\":\"%s\",\"event_list\":\"%s\","
+        "{\"benchmark\":\"engine\",\"model\":\"phold\",\"ranks\":%d,\"engine\":\"%s\",\"event_list\":\"%s\","
         "\"lps\":%u,\"events_per_lp\":%u,\"remote\":%g,\"lookahead_ns\":%lld,\"mean_ns\":%lld,"
         "\"partitions\":%u,\"threads\":%d,\"threads_used\":%d,\"until_ns\":%lld,\"seed\":%llu,"
         "\"events_total\":%llu,\"windows\":%llu,\"cross_partition_events\":%llu,"
-        "\"events\":%llu,\"wall_s\":%.6f,\"events_per_s\":%.0f",
-        o.engine.c_str(), list_name.c_str(), config.lps, config.events_per_lp, config.remote,
+        "\"events\":%llu,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f",
+        ranks ? ranks->ranks() : 1, o.engine.c_str(), list_name.c_str(), config.lps, config.events_per_lp, config.remote,
         static_cast<long long>(config.lookahead), static_cast<long long>(config.mean),
         config.partitions, parallel ? threads : 1, threads_used, static_cast<long long>(until),
         static_cast<unsigned long long>(config.seed), static_cast<unsigned long long>(total),
         static_cast<unsigned long long>(windows), static_cast<unsigned long long>(cross),
-        static_cast<unsigned long long>(stats.events), stats.wall_seconds, rate);
+        static_cast<unsigned long long>(stats.events), stats.wall_seconds, cpu1 - cpu0, rate);
     if (fingerprint) {
       std::printf(",\"fingerprint\":\"%016llx\"", static_cast<unsigned long long>(fingerprint_value));
     }
@@ -231,6 +257,8 @@ int bench_command(const std::vector<std::string>& args) {
       ("until", po::value(&phold.until), "phold: simulated horizon (default 100 * mean)")
       ("seed", po::value(&phold.seed)->default_value(phold.seed), "phold: random seed")
       ("fingerprint", "phold: also print the event-sequence fingerprint")
+      ("mpi", "phold: spread the partitions over the MPI ranks (run under mpirun; needs a build "
+              "with EDGETWIN_WITH_MPI)")
       ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
                "{\"flow_changes_per_s\": ...} (network)");
   const po::variables_map vm = parse_options(args, options, "what");
@@ -248,7 +276,7 @@ int bench_command(const std::vector<std::string>& args) {
       throw BadInput{"--model: unknown model '" + phold.model + "'; valid: hold, phold"};
     }
     for (const char* name : {"engine", "threads", "partitions", "lps", "events-per-lp", "remote",
-                             "lookahead", "mean", "until", "seed", "fingerprint"}) {
+                             "lookahead", "mean", "until", "seed", "fingerprint", "mpi"}) {
       if (vm.count(name) && !vm[name].defaulted()) {
         throw BadInput{std::string("--") + name + " applies to --model phold only"};
       }

@@ -1,9 +1,17 @@
-# Run by edgetwin_determinism_test: -DCOMMAND="exe args" -DMODES="mode args,mode args,...".
+# Run by edgetwin_determinism_test: -DCOMMAND="exe args" -DMODES="mode args,mode args,..."
+# [-DMPIRUN="mpirun ... -np 2"] for the modes that start with MPIRUN.
 string(REPLACE "," ";" modes "${MODES}")
 set(reference "")
 set(table "")
 foreach(mode IN LISTS modes)
-  separate_arguments(args UNIX_COMMAND "${COMMAND} ${mode}")
+  if(mode MATCHES "^MPIRUN (.*)$")
+    if(MPIRUN STREQUAL "")
+      message(FATAL_ERROR "determinism: mode `${mode}` needs a build with EDGETWIN_WITH_MPI")
+    endif()
+    separate_arguments(args UNIX_COMMAND "${MPIRUN} ${COMMAND} ${CMAKE_MATCH_1}")
+  else()
+    separate_arguments(args UNIX_COMMAND "${COMMAND} ${mode}")
+  endif()
   execute_process(COMMAND ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "determinism: `${COMMAND} ${mode}` exited ${rc}:\n${out}${err}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages edgetwin builds with, and only those that are missing.
-# Non-interactive; uses sudo when not root. Safe to run again.
+# Non-interactive; uses sudo when not root. Safe to run again. With EDGETWIN_WITH_MPI=ON in the
+# environment (the CMake switch of the same name), also OpenMPI.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,9 @@ packages=(
   libtbb-dev libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [ "${EDGETWIN_WITH_MPI:-OFF}" = ON ]; then
+  packages+=(libopenmpi-dev openmpi-bin)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

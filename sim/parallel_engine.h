@@ -25,6 +25,22 @@
 
 namespace edgetwin::sim {
 
+// Carries the window protocol across processes (MPI ranks: sim/mpi_exchange.h). The engine calls
+// it only between windows, from the thread that called run(); every rank must make the same calls.
+class RankExchange {
+ public:
+  virtual ~RankExchange() = default;
+  virtual int rank() const = 0;
+  virtual int ranks() const = 0;
+  // Sends send[r] to rank r (send[rank()] is empty) and sets `received` to every event sent to
+  // this rank, in rank order.
+  virtual void exchange(const std::vector<std::vector<Event>>& send,
+                        std::vector<Event>& received) = 0;
+  // Element-wise minimum, and element-wise bitwise xor, over all ranks, in place.
+  virtual void min(std::vector<std::int64_t>& values) = 0;
+  virtual void bit_xor(std::vector<std::uint64_t>& values) = 0;
+};
+
 struct ParallelStats {
   std::uint64_t windows = 0;       // windows run so far
   std::uint64_t cross_events = 0;  // events exchanged between partitions so far
@@ -38,8 +54,12 @@ class ParallelEngine {
   // one per core available, see threads_used()). Throws
   // std::invalid_argument on a zero or negative lookahead: partitions could then not advance in
   // parallel at all (run such a model on the sequential Engine).
+  //
+  // With `ranks` (not owned; null for one process) the partitions are spread over processes,
+  // partition p on rank p % ranks->ranks(); every rank builds the same engine and model, schedules
+  // the same initial events (each keeps those for its own partitions) and calls run() alike.
   ParallelEngine(std::vector<std::uint32_t> partition_of, Time lookahead, int threads,
-                 EventListKind list = EventListKind::kLadder);
+                 EventListKind list = EventListKind::kLadder, RankExchange* ranks = nullptr);
   ~ParallelEngine();
   ParallelEngine(const ParallelEngine&) = delete;
   ParallelEngine& operator=(const ParallelEngine&) = delete;
@@ -56,6 +76,8 @@ class ParallelEngine {
   // to the caller and leaves the engine unusable.
   RunStats run(Model& model, Time until = kTimeMax);
 
+  // events_handled(), pending() and fingerprint() count every rank: with a RankExchange they are
+  // collective calls, which every rank must make.
   Time now() const { return now_; }
   std::uint64_t events_handled() const;
   std::size_t pending() const;
@@ -69,7 +91,7 @@ class ParallelEngine {
 
   // Same fingerprint as Engine's for the same model (see fingerprint_step).
   void enable_fingerprint();
-  std::uint64_t fingerprint() const { return fold_fingerprints(lp_hash_); }
+  std::uint64_t fingerprint() const;
 
  private:
   struct Shared;  // the TBB arena and partitioner: kept out of this header
@@ -81,19 +103,31 @@ class ParallelEngine {
 
   void run_partition(std::uint32_t p, Model& model, Time last);
   void merge_outboxes(int parity);
+  bool local(std::uint32_t p) const {
+    return ranks_ == nullptr || static_cast<int>(p % ranks_->ranks()) == ranks_->rank();
+  }
+  // Sends what this rank's partitions put in other ranks' outboxes, and files what arrives in the
+  // outboxes of the (source, target) pairs, whose source partitions are not on this rank.
+  void exchange_between_ranks(int parity);
+  // Sums over ranks (identity without a RankExchange).
+  std::uint64_t sum_over_ranks(std::uint64_t local_value) const;
 
   std::vector<std::uint32_t> partition_of_;
   Time lookahead_;
   int threads_;
   std::vector<std::uint64_t> seq_;      // per-LP sequence numbers, shared by the partitions
   std::vector<std::uint64_t> lp_hash_;  // per-LP fingerprint chains
+  RankExchange* ranks_;
   std::vector<std::unique_ptr<Engine>> parts_;
+  std::vector<std::uint32_t> local_parts_;  // the partitions this process runs
   std::vector<Report> reports_;
   // outboxes_[parity][source * P + target]; a window fills one parity and merges the other.
   std::vector<std::vector<Event>> outboxes_[2];
   int parity_ = 0;
   Time now_ = 0;
   ParallelStats stats_;
+  std::vector<std::vector<Event>> to_rank_;  // exchange buffers, reused
+  std::vector<Event> received_;
   std::unique_ptr<Shared> shared_;
 };
 

@@ -253,6 +253,7 @@ TEST(EndToEnd, BenchEnginePholdRefusesBadOptionsNamingThem) {
       {"--mean 10us", "--mean: must be at least --lookahead"},
       {"--engine warp", "--engine: unknown engine 'warp'; valid: sequential, parallel"},
       {"--threads 0", "--threads: expected 1 to"},
+      {"--mpi --engine sequential", "--mpi: needs --engine parallel"},
   };
   for (const auto& [option, message] : cases) {
     const Command c = cli(phold + option + " 2>&1");

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <barrier>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/phold_model.h"
@@ -299,6 +301,92 @@ TEST(Phold, SendsTheRemoteFractionToOtherPartitions) {
   const RunStats stats = engine.run(model, 20 * kMillisecond);
   ASSERT_GT(stats.events, 90'000u);
   EXPECT_NEAR(static_cast<double>(engine.stats().cross_events) / double(stats.events), 0.25, 0.007);
+}
+
+// RankExchange with the ranks as threads of this process, so that the multi-rank window protocol is
+// tested in every build (the MPI transport, sim/mpi_exchange.cpp, runs it under mpirun in builds
+// with EDGETWIN_WITH_MPI).
+class ThreadRanks {
+ public:
+  explicit ThreadRanks(int n) : n_(n), sync_(n), mail_(n), mins_(n), xors_(n) {}
+
+  class Rank final : public RankExchange {
+   public:
+    Rank(ThreadRanks& all, int rank) : all_(all), rank_(rank) {}
+    int rank() const override { return rank_; }
+    int ranks() const override { return all_.n_; }
+    void exchange(const std::vector<std::vector<Event>>& send,
+                  std::vector<Event>& received) override {
+      all_.mail_[rank_] = send;
+      all_.sync_.arrive_and_wait();
+      received.clear();
+      for (int r = 0; r < all_.n_; ++r) {
+        const auto& box = all_.mail_[r][rank_];
+        received.insert(received.end(), box.begin(), box.end());
+      }
+      all_.sync_.arrive_and_wait();
+    }
+    void min(std::vector<std::int64_t>& values) override {
+      all_.mins_[rank_] = values;
+      all_.sync_.arrive_and_wait();
+      for (int r = 0; r < all_.n_; ++r) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          values[i] = std::min(values[i], all_.mins_[r][i]);
+        }
+      }
+      all_.sync_.arrive_and_wait();
+    }
+    void bit_xor(std::vector<std::uint64_t>& values) override {
+      all_.xors_[rank_] = values;
+      all_.sync_.arrive_and_wait();
+      std::fill(values.begin(), values.end(), 0);
+      for (int r = 0; r < all_.n_; ++r) {
+        for (std::size_t i = 0; i < values.size(); ++i) values[i] ^= all_.xors_[r][i];
+      }
+      all_.sync_.arrive_and_wait();
+    }
+
+   private:
+    ThreadRanks& all_;
+    int rank_;
+  };
+
+ private:
+  int n_;
+  std::barrier<> sync_;
+  std::vector<std::vector<std::vector<Event>>> mail_;
+  std::vector<std::vector<std::int64_t>> mins_;
+  std::vector<std::vector<std::uint64_t>> xors_;
+};
+
+TEST(Phold, GivesTheSameEventSequenceSpreadOverRanks) {
+  PholdConfig config;
+  config.lps = 2000;
+  config.events_per_lp = 2;
+  config.partitions = 5;  // 3 on rank 0, 2 on rank 1 (partition p on rank p % 2)
+  const Time horizons[2] = {7 * kMillisecond, 15 * kMillisecond};
+  const Outcome reference = run_sequential(config, horizons[1], EventListKind::kLadder);
+  for (int n : {2, 3}) {
+    ThreadRanks all(n);
+    std::vector<Outcome> outcomes(static_cast<std::size_t>(n));
+    std::vector<std::thread> threads;
+    for (int r = 0; r < n; ++r) {
+      threads.emplace_back([&, r] {
+        ThreadRanks::Rank rank(all, r);
+        PholdModel model(config);  // every rank builds the same model and initial events
+        ParallelEngine engine(model.partition_map(), config.lookahead, 1, EventListKind::kLadder,
+                              &rank);
+        engine.enable_fingerprint();
+        model.start(engine);
+        RunStats stats;
+        for (Time until : horizons) stats = engine.run(model, until);  // resumed once
+        outcomes[static_cast<std::size_t>(r)] = {engine.events_handled(), engine.fingerprint(),
+                                                 engine.pending(), engine.now()};
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const Outcome& out : outcomes) EXPECT_EQ(out, reference) << n << " ranks";
+  }
 }
 
 TEST(Phold, RefusesBadParameters) {
