@@ -16,7 +16,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run [SCENARIO]      run a scenario (the bundled default without one); writes results.h5\n"
     "  validate SCENARIO   parse and check a scenario; --print shows it with defaults filled in\n"
-    "  bench engine        event-loop throughput (hold model), --json for CI gates\n"
+    "  bench engine        event-loop throughput (hold model; --model phold: parallel engine)\n"
     "  bench network       exact max-min re-solves under flow churn, --json for CI gates\n"
     "\n"
     "`edgetwin COMMAND --help` describes each command's options.\n"
