@@ -1,5 +1,7 @@
 #include "scheduler_plugins/placement/plugins.h"
 
+#include "scheduler_plugins/placement/edge_plugins.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -425,6 +427,7 @@ Registry<Plugin>& placement_registry() {
     Registry<Plugin> r;
     std::string error;
     if (!register_builtin_placement_plugins(r, &error)) throw std::logic_error(error);
+    if (!register_edge_placement_plugins(r, &error)) throw std::logic_error(error);
     return r;
   }();
   return registry;
