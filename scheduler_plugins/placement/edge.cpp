@@ -31,7 +31,7 @@ void EdgeColumns::add(const EdgeNodeSpec& spec) {
   accelerators_.push_back(spec.accelerators);
   req_accelerators_.push_back(0);
   device_type_.push_back(spec.device_type);
-  container_start_s_.push_back(spec.container_start_s);
+  container_start_.push_back(sim::from_seconds(spec.container_start_s));
   core_power_w_.push_back(spec.core_power_w);
   accelerator_power_w_.push_back(spec.accelerator_power_w);
   battery_.push_back(spec.battery);

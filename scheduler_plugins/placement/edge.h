@@ -90,7 +90,7 @@ struct EdgeColumns {
   std::vector<int> accelerators_;
   std::vector<int> req_accelerators_;
   std::vector<int> device_type_;
-  std::vector<double> container_start_s_;
+  std::vector<sim::Time> container_start_;  // EdgeNodeSpec::container_start_s in ns
   std::vector<double> core_power_w_;
   std::vector<double> accelerator_power_w_;
   std::vector<double> battery_;

@@ -8,11 +8,27 @@ namespace {
 
 sim::Time clamp_raw(sim::Time t) { return std::min(t, kMaxRawTime); }
 
-bool has_capability(const NodeTable& t, int n, const Label& c) {
-  if (c.first == "arch") return t.arch_[n] == c.second;
-  if (c.first == "accelerator") {
-    // device_catalog's labels() write "none" for a type without one; the column holds "".
-    return t.accelerator_[n] == c.second || (c.second == "none" && t.accelerator_[n].empty());
+// Where a capability is looked up: the arch column, the accelerator column, or the labels.
+enum class CapabilityKind : std::uint8_t { kArch, kAccelerator, kLabel };
+
+void classify(const std::vector<Label>& capabilities, std::vector<CapabilityKind>& out) {
+  out.clear();
+  for (const Label& c : capabilities) {
+    out.push_back(c.first == "arch"          ? CapabilityKind::kArch
+                  : c.first == "accelerator" ? CapabilityKind::kAccelerator
+                                             : CapabilityKind::kLabel);
+  }
+}
+
+bool has_capability(const NodeTable& t, int n, CapabilityKind kind, const Label& c) {
+  switch (kind) {
+    case CapabilityKind::kArch:
+      return t.arch_[n] == c.second;
+    case CapabilityKind::kAccelerator:
+      // device_catalog's labels() write "none" for a type without one; the column holds "".
+      return t.accelerator_[n] == c.second || (c.second == "none" && t.accelerator_[n].empty());
+    case CapabilityKind::kLabel:
+      break;
   }
   for (const Label& label : t.labels_[n]) {
     if (label == c) return true;
@@ -20,15 +36,40 @@ bool has_capability(const NodeTable& t, int n, const Label& c) {
   return false;
 }
 
-// The pod's expected execution time on node n: 0 when not known, kTimeMax when it cannot run.
-sim::Time exec_time(const NodeTable& t, const PodSpec& pod, int n) {
-  const std::vector<double>& by_type = pod.edge.exec_s_by_type;
-  if (by_type.empty()) return 0;
+// The pod's execution time by device type in ns (kTimeMax: cannot run there), once per cycle.
+void exec_by_type(const PodSpec& pod, std::vector<sim::Time>& out) {
+  out.clear();
+  for (double s : pod.edge.exec_s_by_type) out.push_back(s < 0.0 ? sim::kTimeMax : sim::from_seconds(s));
+}
+// Node n's entry of `by_type`: 0 when the pod lists no times, kTimeMax when n's type has none.
+sim::Time exec_of(const NodeTable& t, const PodSpec& pod, const std::vector<sim::Time>& by_type,
+                  int n) {
+  if (pod.edge.exec_s_by_type.empty()) return 0;
   const int type = t.edge_.device_type_[n];
-  if (type < 0 || static_cast<std::size_t>(type) >= by_type.size() || by_type[type] < 0.0) {
+  if (type < 0 || static_cast<std::size_t>(type) >= by_type.size()) return sim::kTimeMax;
+  return by_type[type];
+}
+
+bool in_table(const SiteLatencies& sites, int site) { return site >= 0 && site < sites.sites(); }
+
+// The request round trip source <-> site (0 without a source or a table; kTimeMax unreachable).
+sim::Time round_trip(const NodeTable& t, const PodSpec& pod, int site) {
+  const SiteLatencies* sites = t.edge_.sites.get();
+  const int source = pod.edge.source_site;
+  if (sites == nullptr || source < 0) return 0;
+  if (!in_table(*sites, source) || !in_table(*sites, site) || !sites->reachable(source, site) ||
+      !sites->reachable(site, source)) {
     return sim::kTimeMax;
   }
-  return sim::from_seconds(by_type[type]);
+  return sim::add_saturating(sites->latency(source, site), sites->latency(site, source));
+}
+
+// The image pull to `site` (0 without an image, a table or a registry site).
+sim::Time pull_time(const NodeTable& t, const PodSpec& pod, int image, int site) {
+  const SiteLatencies* sites = t.edge_.sites.get();
+  if (pod.image.empty() || sites == nullptr || !in_table(*sites, sites->registry_site)) return 0;
+  if (!in_table(*sites, site)) return sim::kTimeMax;
+  return sites->transfer_time(sites->registry_site, site, image < 0 ? 0 : t.image_size(image));
 }
 
 class CapabilityMatch final : public Plugin {
@@ -36,24 +77,36 @@ class CapabilityMatch final : public Plugin {
   std::string_view name() const override { return "CapabilityMatch"; }
   bool has_filter() const override { return true; }
   bool has_score() const override { return true; }
+  bool pre_filter(const NodeTable&, const PodSpec& pod) override {
+    classify(pod.edge.capabilities, required_);
+    classify(pod.edge.preferred_capabilities, preferred_);
+    exec_by_type(pod, exec_);
+    return true;
+  }
   bool filter(const NodeTable& t, const PodSpec& pod, int n) const override {
-    for (const Label& c : pod.edge.capabilities) {
-      if (!has_capability(t, n, c)) return false;
+    for (std::size_t i = 0; i < required_.size(); ++i) {
+      if (!has_capability(t, n, required_[i], pod.edge.capabilities[i])) return false;
     }
     if (pod.edge.accelerators > 0 &&
         t.edge_.accelerators_[n] - t.edge_.req_accelerators_[n] < pod.edge.accelerators) {
       return false;
     }
-    return exec_time(t, pod, n) != sim::kTimeMax;
+    return exec_of(t, pod, exec_, n) != sim::kTimeMax;
   }
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
     std::int64_t count = 0;
-    for (const Label& c : pod.edge.preferred_capabilities) count += has_capability(t, n, c);
+    for (std::size_t i = 0; i < preferred_.size(); ++i) {
+      count += has_capability(t, n, preferred_[i], pod.edge.preferred_capabilities[i]);
+    }
     return count;
   }
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/false);
   }
+
+ private:
+  std::vector<CapabilityKind> required_, preferred_;
+  std::vector<sim::Time> exec_;
 };
 
 class Proximity final : public Plugin {
@@ -73,14 +126,22 @@ class Proximity final : public Plugin {
         }
       }
     }
-    if (t.edge_.sites == nullptr) origin_ = -1;
+    // The latency from the origin by site (kTimeMax: unreachable); empty: no origin.
+    latency_.clear();
+    const SiteLatencies* sites = t.edge_.sites.get();
+    if (sites == nullptr || origin_ < 0) return true;
+    latency_.assign(static_cast<std::size_t>(t.site_count()), sim::kTimeMax);
+    if (!in_table(*sites, origin_)) return true;
+    for (int s = 0; s < t.site_count() && s < sites->sites(); ++s) {
+      latency_[s] = sites->latency(origin_, s);
+    }
     return true;
   }
   bool filter(const NodeTable& t, const PodSpec&, int n) const override {
-    return origin_ < 0 || t.edge_.sites->reachable(origin_, t.site_[n]);
+    return latency_.empty() || latency_[t.site_[n]] != sim::kTimeMax;
   }
   std::int64_t score(const NodeTable& t, const PodSpec&, int n) const override {
-    return origin_ < 0 ? 0 : clamp_raw(t.edge_.sites->latency(origin_, t.site_[n]));
+    return latency_.empty() ? 0 : clamp_raw(latency_[t.site_[n]]);
   }
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/true);
@@ -88,6 +149,7 @@ class Proximity final : public Plugin {
 
  private:
   int origin_ = -1;
+  std::vector<sim::Time> latency_;
 };
 
 class DataLocality final : public Plugin {
@@ -100,19 +162,30 @@ class DataLocality final : public Plugin {
     return allowed.empty() ||
            (static_cast<std::size_t>(site) < allowed.size() && allowed[site] != 0);
   }
+  bool pre_filter(const NodeTable& t, const PodSpec& pod) override {
+    move_.resize(static_cast<std::size_t>(t.site_count()));
+    for (int s = 0; s < t.site_count(); ++s) move_[s] = data_move_time(t, pod, s);
+    return true;
+  }
   bool filter(const NodeTable& t, const PodSpec& pod, int n) const override {
     if (pod.edge.strict && !inside(pod, t.site_[n])) return false;
-    return data_move_time(t, pod, t.site_[n]) != sim::kTimeMax;
+    return move_[t.site_[n]] != sim::kTimeMax;
   }
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
-    const sim::Time move = clamp_raw(data_move_time(t, pod, t.site_[n]));
+    const sim::Time move = clamp_raw(move_[t.site_[n]]);
     return inside(pod, t.site_[n]) ? move : 2 * move;
   }
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/true);
   }
+
+ private:
+  std::vector<sim::Time> move_;  // by site
 };
 
+// The estimate of expected_completion from per-cycle arrays: by site, round trip + data (fixed_)
+// and the pull (pull_); by type, the execution time. The filter looks the node's image up only
+// when the pull decides the answer.
 class DeadlineFeasibility final : public Plugin {
  public:
   std::string_view name() const override { return "DeadlineFeasibility"; }
@@ -120,15 +193,42 @@ class DeadlineFeasibility final : public Plugin {
   bool has_score() const override { return true; }
   bool pre_filter(const NodeTable& t, const PodSpec& pod) override {
     image_ = pod.image.empty() ? -1 : t.image_id(pod.image);
+    exec_by_type(pod, exec_);
+    const std::size_t sites = static_cast<std::size_t>(t.site_count());
+    fixed_.resize(sites);
+    pull_.resize(sites);
+    for (int s = 0; s < t.site_count(); ++s) {
+      const sim::Time trip = round_trip(t, pod, s);
+      const sim::Time data = data_move_time(t, pod, s);
+      fixed_[s] = trip == sim::kTimeMax || data == sim::kTimeMax ? sim::kTimeMax
+                                                                 : sim::add_saturating(trip, data);
+      pull_[s] = pull_time(t, pod, image_, s);
+    }
     return true;
   }
+  // Without the pull; kTimeMax when the node cannot run the pod or is unreachable.
+  sim::Time without_pull(const NodeTable& t, const PodSpec& pod, int n) const {
+    const sim::Time fixed = fixed_[t.site_[n]];
+    const sim::Time exec = exec_of(t, pod, exec_, n);
+    if (fixed == sim::kTimeMax || exec == sim::kTimeMax) return sim::kTimeMax;
+    return sim::add_saturating(sim::add_saturating(fixed, exec), t.edge_.container_start_[n]);
+  }
+  bool needs_pull(const NodeTable& t, int n) const {
+    return image_ < 0 || !t.has_image(n, image_);
+  }
   bool filter(const NodeTable& t, const PodSpec& pod, int n) const override {
-    const sim::Time estimate = expected_completion(t, pod, image_, n);
-    if (estimate == sim::kTimeMax) return false;
-    return pod.edge.deadline <= 0 || estimate <= pod.edge.deadline;
+    const sim::Time base = without_pull(t, pod, n);
+    if (base == sim::kTimeMax) return false;
+    const sim::Time deadline = pod.edge.deadline > 0 ? pod.edge.deadline : sim::kTimeMax - 1;
+    if (base > deadline) return false;
+    const sim::Time pull = pull_[t.site_[n]];
+    if (sim::add_saturating(base, pull) <= deadline) return true;
+    return !needs_pull(t, n);  // only a node holding the image makes it
   }
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
-    return clamp_raw(expected_completion(t, pod, image_, n));
+    const sim::Time base = without_pull(t, pod, n);
+    const sim::Time pull = pull_[t.site_[n]];
+    return clamp_raw(pull > 0 && needs_pull(t, n) ? sim::add_saturating(base, pull) : base);
   }
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/true);
@@ -136,6 +236,8 @@ class DeadlineFeasibility final : public Plugin {
 
  private:
   int image_ = -1;
+  std::vector<sim::Time> exec_;          // by type
+  std::vector<sim::Time> fixed_, pull_;  // by site
 };
 
 class BatteryAware final : public Plugin {
@@ -158,10 +260,13 @@ class EnergyPerRequest final : public Plugin {
  public:
   std::string_view name() const override { return "EnergyPerRequest"; }
   bool has_score() const override { return true; }
+  void pre_score(const NodeTable&, const PodSpec& pod, std::span<const int>) override {
+    exec_by_type(pod, exec_);
+  }
   // Millijoules: one busy core (the fleet model serves a request on one core) plus the pod's
   // accelerator units, for the expected execution time.
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
-    const sim::Time exec = exec_time(t, pod, n);
+    const sim::Time exec = exec_of(t, pod, exec_, n);
     if (exec == 0 || exec == sim::kTimeMax) return 0;
     const double watts = t.edge_.core_power_w_[n] +
                          pod.edge.accelerators * t.edge_.accelerator_power_w_[n];
@@ -170,6 +275,9 @@ class EnergyPerRequest final : public Plugin {
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/true);
   }
+
+ private:
+  std::vector<sim::Time> exec_;
 };
 
 class NodeName final : public Plugin {
@@ -184,10 +292,13 @@ class NodeName final : public Plugin {
 }  // namespace
 
 sim::Time data_move_time(const NodeTable& t, const PodSpec& pod, int site) {
-  if (t.edge_.sites == nullptr) return 0;
+  const SiteLatencies* sites = t.edge_.sites.get();
+  if (sites == nullptr || pod.edge.data.empty()) return 0;
+  if (!in_table(*sites, site)) return sim::kTimeMax;
   sim::Time total = 0;
   for (const DataLocation& d : pod.edge.data) {
-    const sim::Time move = t.edge_.sites->transfer_time(d.site, site, d.bytes);
+    if (!in_table(*sites, d.site)) return sim::kTimeMax;
+    const sim::Time move = sites->transfer_time(d.site, site, d.bytes);
     if (move == sim::kTimeMax) return sim::kTimeMax;
     total = sim::add_saturating(total, move);
   }
@@ -195,22 +306,23 @@ sim::Time data_move_time(const NodeTable& t, const PodSpec& pod, int site) {
 }
 
 sim::Time expected_completion(const NodeTable& t, const PodSpec& pod, int image, int n) {
-  const sim::Time exec = exec_time(t, pod, n);
-  if (exec == sim::kTimeMax) return sim::kTimeMax;
   const int site = t.site_[n];
-  sim::Time total = sim::add_saturating(exec, sim::from_seconds(t.edge_.container_start_s_[n]));
-  const SiteLatencies* sites = t.edge_.sites.get();
-  if (sites == nullptr) return total;
-  const int source = pod.edge.source_site;
-  if (source >= 0) {
-    if (!sites->reachable(source, site) || !sites->reachable(site, source)) return sim::kTimeMax;
-    total = sim::add_saturating(total, sites->latency(source, site));
-    total = sim::add_saturating(total, sites->latency(site, source));
+  const std::vector<double>& by_type = pod.edge.exec_s_by_type;
+  sim::Time exec = 0;
+  if (!by_type.empty()) {
+    const int type = t.edge_.device_type_[n];
+    if (type < 0 || static_cast<std::size_t>(type) >= by_type.size() || by_type[type] < 0.0) {
+      return sim::kTimeMax;
+    }
+    exec = sim::from_seconds(by_type[type]);
   }
-  total = sim::add_saturating(total, data_move_time(t, pod, site));
-  if (!pod.image.empty() && sites->registry_site >= 0 && (image < 0 || !t.has_image(n, image))) {
-    const std::int64_t bytes = image < 0 ? 0 : t.image_size(image);
-    total = sim::add_saturating(total, sites->transfer_time(sites->registry_site, site, bytes));
+  const sim::Time trip = round_trip(t, pod, site);
+  const sim::Time data = data_move_time(t, pod, site);
+  if (trip == sim::kTimeMax || data == sim::kTimeMax) return sim::kTimeMax;
+  sim::Time total = sim::add_saturating(exec, t.edge_.container_start_[n]);
+  total = sim::add_saturating(total, sim::add_saturating(trip, data));
+  if (image < 0 || !t.has_image(n, image)) {
+    total = sim::add_saturating(total, pull_time(t, pod, image, site));
   }
   return total;
 }

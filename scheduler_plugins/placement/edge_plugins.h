@@ -2,7 +2,9 @@
 // priorities, docs/scheduling.md "Edge plug-ins" gives each formula): capability match,
 // proximity, data locality, deadline feasibility, battery and energy awareness, and NodeName
 // (the pin of a fan-out placement). They read the node table's edge columns and the pod's edge
-// fields (edge.h); none of them routes: latencies come from NodeTable::edge_.sites.
+// fields (edge.h); none of them routes: latencies come from NodeTable::edge_.sites. Each computes
+// per-cycle arrays by site and by device type in pre_filter (pre_score for EnergyPerRequest), so
+// call those first, as the framework does; the node loop then allocates nothing.
 #pragma once
 
 #include <memory>

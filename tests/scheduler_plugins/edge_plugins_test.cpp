@@ -96,6 +96,7 @@ TEST(CapabilityMatch, FiltersMissingCapabilitiesBusyAcceleratorsAndTypesThatCann
   PodSpec pod;
   pod.edge.capabilities = {{"accelerator", "gpu"}};
   pod.edge.accelerators = 1;
+  ASSERT_TRUE(plugin->pre_filter(t, pod));  // as the framework does, once per cycle
   EXPECT_TRUE(plugin->filter(t, pod, 0));
   EXPECT_FALSE(plugin->filter(t, pod, 1));  // no accelerator
   EXPECT_FALSE(plugin->filter(t, pod, 2));  // a tpu
@@ -106,16 +107,19 @@ TEST(CapabilityMatch, FiltersMissingCapabilitiesBusyAcceleratorsAndTypesThatCann
   // A label capability and "accelerator=none" (device_catalog's label for "no accelerator").
   PodSpec labelled;
   labelled.edge.capabilities = {{"locality", "edge"}};
+  ASSERT_TRUE(plugin->pre_filter(t, labelled));
   EXPECT_TRUE(plugin->filter(t, labelled, 0));
   EXPECT_FALSE(plugin->filter(t, labelled, 2));
   PodSpec none;
   none.edge.capabilities = {{"accelerator", "none"}};
+  ASSERT_TRUE(plugin->pre_filter(t, none));
   EXPECT_TRUE(plugin->filter(t, none, 1));
   EXPECT_FALSE(plugin->filter(t, none, 0));
 
   // Can run: type 0 has a time, type 1 not (-1): node 1 is filtered whatever else it has.
   PodSpec timed;
   timed.edge.exec_s_by_type = {0.5, -1.0};
+  ASSERT_TRUE(plugin->pre_filter(t, timed));
   EXPECT_TRUE(plugin->filter(t, timed, 0));
   EXPECT_FALSE(plugin->filter(t, timed, 1));
 
@@ -158,6 +162,7 @@ TEST(DataLocality, StrictFiltersOutsideTheNetworkSoftDoublesTheTransferTime) {
   pod.edge.data = {{1, 10'000'000}};          // 10 MB at edge-b
   pod.edge.allowed_sites = {1, 1, 0, 0};      // company_network = edge-a, edge-b
   pod.edge.strict = true;
+  ASSERT_TRUE(plugin->pre_filter(t, pod));
   EXPECT_TRUE(plugin->filter(t, pod, 0));
   EXPECT_TRUE(plugin->filter(t, pod, 1));
   EXPECT_FALSE(plugin->filter(t, pod, 2));  // cloud: outside company_network
@@ -261,6 +266,7 @@ TEST(EnergyPerRequest, ScoresTheMarginalEnergyOfOneRequestReversed) {
   PodSpec pod;
   pod.edge.exec_s_by_type = {0.5, 0.2};
   // a: 0.5 s x 2 W = 1000 mJ; b: 0.2 s x 4 W = 800 mJ. Reversed over 1000: 0, 100 - 80 = 20.
+  plugin->pre_score(t, pod, std::vector<int>{0, 1});
   EXPECT_EQ(plugin->score(t, pod, 0), 1000);
   EXPECT_EQ(normalized(*plugin, t, pod, {0, 1}), (std::vector<std::int64_t>{0, 20}));
   // With an accelerator unit: a: 0.5 x (2 + 5) = 3500 mJ; b: 800. 100 - 80000/3500 = 100 - 22.

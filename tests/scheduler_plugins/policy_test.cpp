@@ -287,7 +287,7 @@ std::vector<int> place_generated_sequence(std::uint64_t seed, bool check_argmax)
     if (rng.uniform01() < 0.4) spec.images = {"infer"};
     t.add_node(spec);
   }
-  t.set_image_size("infer", 50LL << 20);
+  t.set_image_size("infer", 150LL << 20);  // pull 1.26 s x (1 + distance to the registry)
   std::vector<double> exec(types.size());
   for (double& e : exec) e = rng.uniform(0.05, 1.5);
   exec[rng.uniform_int(exec.size())] = -1.0;  // one type cannot run it
@@ -342,6 +342,20 @@ std::vector<int> place_generated_sequence(std::uint64_t seed, bool check_argmax)
         }
         if (ok) feasible.push_back(n);
       }
+      // DeadlineFeasibility's per-site, short-circuiting filter and its score equal the plain
+      // estimate on every node.
+      auto deadline = placement_registry().create("DeadlineFeasibility");
+      EXPECT_TRUE(deadline->pre_filter(t, pod));
+      int mismatches = 0, feasible_by_deadline = 0;
+      for (int n = 0; n < t.size(); ++n) {
+        const sim::Time e = expected_completion(t, pod, t.image_id("infer"), n);
+        feasible_by_deadline += e <= 6 * kSecond;
+        mismatches += deadline->filter(t, pod, n) != (e <= 6 * kSecond);
+        mismatches += e != sim::kTimeMax && deadline->score(t, pod, n) != e;
+      }
+      EXPECT_EQ(mismatches, 0) << "pod " << k;
+      EXPECT_GT(feasible_by_deadline, 0) << "pod " << k;
+      EXPECT_LT(feasible_by_deadline, t.size()) << "pod " << k;
       std::vector<std::int64_t> total(feasible.size(), 0);
       for (auto& [plugin, weight] : reference) {
         if (!plugin->has_score()) continue;
