@@ -49,10 +49,10 @@ inline constexpr double kNoBattery = -1.0;
 
 // A node's edge attributes as added (NodeSpec::edge).
 struct EdgeNodeSpec {
-  int accelerators = 0;   // accelerator units (of the node's accelerator kind)
-  int device_type = -1;   // the caller's device-type index (EdgePodSpec::exec_s_by_type); -1 unknown
-  double container_start_s = 0.0;  // expected start of a container whose image is present
-  double core_power_w = 0.0;       // power added per busy core
+  int accelerators = 0;  // accelerator units (of the node's accelerator kind)
+  int device_type = -1;  // the caller's device-type index (EdgePodSpec::exec_s_by_type); -1 unknown
+  double container_start_s = 0.0;    // expected start of a container whose image is present
+  double core_power_w = 0.0;         // power added per busy core
   double accelerator_power_w = 0.0;  // power added per busy accelerator unit
   double battery = kNoBattery;       // state of charge in [0, 1]; kNoBattery: mains-powered
 };
@@ -73,10 +73,10 @@ struct EdgePodSpec {
   // Expected execution seconds by device type (EdgeNodeSpec::device_type); < 0: cannot run
   // there. Empty: not known (counts 0, and every node can run it).
   std::vector<double> exec_s_by_type;
-  int node = -1;          // pinned to this node (a fan-out placement); -1: any
-  int source_site = -1;   // where the requests come from; -1: not known
-  bool proximity_to_data = false;  // Proximity measures from the largest data location instead
-  std::vector<DataLocation> data;  // where the function's input lives
+  int node = -1;                    // pinned to this node (a fan-out placement); -1: any
+  int source_site = -1;             // where the requests come from; -1: not known
+  bool proximity_to_data = false;   // Proximity measures from the largest data location instead
+  std::vector<DataLocation> data;   // where the function's input lives
   std::vector<char> allowed_sites;  // by site id: where data may move; empty: anywhere
   bool strict = false;              // nodes outside allowed_sites are filtered, not penalized
   sim::Time deadline = 0;           // 0: none

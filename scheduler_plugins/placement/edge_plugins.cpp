@@ -39,7 +39,8 @@ bool has_capability(const NodeTable& t, int n, CapabilityKind kind, const Label&
 // The pod's execution time by device type in ns (kTimeMax: cannot run there), once per cycle.
 void exec_by_type(const PodSpec& pod, std::vector<sim::Time>& out) {
   out.clear();
-  for (double s : pod.edge.exec_s_by_type) out.push_back(s < 0.0 ? sim::kTimeMax : sim::from_seconds(s));
+  for (double s : pod.edge.exec_s_by_type)
+    out.push_back(s < 0.0 ? sim::kTimeMax : sim::from_seconds(s));
 }
 // Node n's entry of `by_type`: 0 when the pod lists no times, kTimeMax when n's type has none.
 sim::Time exec_of(const NodeTable& t, const PodSpec& pod, const std::vector<sim::Time>& by_type,
@@ -213,9 +214,7 @@ class DeadlineFeasibility final : public Plugin {
     if (fixed == sim::kTimeMax || exec == sim::kTimeMax) return sim::kTimeMax;
     return sim::add_saturating(sim::add_saturating(fixed, exec), t.edge_.container_start_[n]);
   }
-  bool needs_pull(const NodeTable& t, int n) const {
-    return image_ < 0 || !t.has_image(n, image_);
-  }
+  bool needs_pull(const NodeTable& t, int n) const { return image_ < 0 || !t.has_image(n, image_); }
   bool filter(const NodeTable& t, const PodSpec& pod, int n) const override {
     const sim::Time base = without_pull(t, pod, n);
     if (base == sim::kTimeMax) return false;
@@ -268,8 +267,8 @@ class EnergyPerRequest final : public Plugin {
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
     const sim::Time exec = exec_of(t, pod, exec_, n);
     if (exec == 0 || exec == sim::kTimeMax) return 0;
-    const double watts = t.edge_.core_power_w_[n] +
-                         pod.edge.accelerators * t.edge_.accelerator_power_w_[n];
+    const double watts =
+        t.edge_.core_power_w_[n] + pod.edge.accelerators * t.edge_.accelerator_power_w_[n];
     return std::llround(sim::to_seconds(exec) * watts * 1000.0);
   }
   void normalize_score(std::span<std::int64_t> scores) const override {

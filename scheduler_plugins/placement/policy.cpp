@@ -60,8 +60,8 @@ void parse_capabilities(const std::vector<std::string>& texts, const std::string
 
 }  // namespace
 
-bool compile_policy(const FunctionPolicy& policy, const PodSpec& base,
-                    const PolicyContext& context, std::string_view path_view, CompiledPolicy& out,
+bool compile_policy(const FunctionPolicy& policy, const PodSpec& base, const PolicyContext& context,
+                    std::string_view path_view, CompiledPolicy& out,
                     std::vector<std::string>& errors) {
   const std::size_t errors_before = errors.size();
   const std::string path(path_view);
@@ -118,8 +118,8 @@ bool compile_policy(const FunctionPolicy& policy, const PodSpec& base,
     const std::string at = path + "/data/" + std::to_string(i);
     const int id = nodes.site_id(d.site);
     if (id < 0) {
-      errors.push_back(at + "/site: unknown site '" + d.site + "'; known: " +
-                       known_list(site_names(nodes)));
+      errors.push_back(at + "/site: unknown site '" + d.site +
+                       "'; known: " + known_list(site_names(nodes)));
     }
     if (d.bytes < 0) {
       errors.push_back(at + "/bytes: expected a size >= 0, got " + std::to_string(d.bytes));
@@ -131,8 +131,8 @@ bool compile_policy(const FunctionPolicy& policy, const PodSpec& base,
   if (!policy.source_site.empty()) {
     edge.source_site = nodes.site_id(policy.source_site);
     if (edge.source_site < 0) {
-      errors.push_back(path + "/source: unknown site '" + policy.source_site + "'; known: " +
-                       known_list(site_names(nodes)));
+      errors.push_back(path + "/source: unknown site '" + policy.source_site +
+                       "'; known: " + known_list(site_names(nodes)));
     }
   }
   if (policy.proximity_to_data && policy.data.empty()) {

@@ -84,9 +84,8 @@ struct CompiledPolicy {
 // Compiles `policy` for pods like `base` (requests, image, edge.exec_s_by_type are kept). Each
 // problem is appended to `errors` as "PATH/KEY: message" (PATH is `path`, e.g.
 // "/workloads/0/policy"), all of them; true when there were none (then `out` is filled).
-bool compile_policy(const FunctionPolicy& policy, const PodSpec& base,
-                    const PolicyContext& context, std::string_view path, CompiledPolicy& out,
-                    std::vector<std::string>& errors);
+bool compile_policy(const FunctionPolicy& policy, const PodSpec& base, const PolicyContext& context,
+                    std::string_view path, CompiledPolicy& out, std::vector<std::string>& errors);
 
 // Creates the compiled plug-ins by name from `registry` and adds them to `framework` (after any
 // base plug-ins the caller added). False at the first failure, `error` says which.

@@ -159,8 +159,8 @@ TEST(DataLocality, StrictFiltersOutsideTheNetworkSoftDoublesTheTransferTime) {
   t.edge_.sites = hand_latencies();
   auto plugin = make_data_locality();
   PodSpec pod;
-  pod.edge.data = {{1, 10'000'000}};          // 10 MB at edge-b
-  pod.edge.allowed_sites = {1, 1, 0, 0};      // company_network = edge-a, edge-b
+  pod.edge.data = {{1, 10'000'000}};      // 10 MB at edge-b
+  pod.edge.allowed_sites = {1, 1, 0, 0};  // company_network = edge-a, edge-b
   pod.edge.strict = true;
   ASSERT_TRUE(plugin->pre_filter(t, pod));
   EXPECT_TRUE(plugin->filter(t, pod, 0));
@@ -276,7 +276,8 @@ TEST(EnergyPerRequest, ScoresTheMarginalEnergyOfOneRequestReversed) {
 
 TEST(NodeFromDeviceType, FillsTheEdgeColumnsFromTheCatalog) {
   // nuc: 4 cores, idle 10 W, max 65 W -> (65 - 10) / 4 = 13.75 W per busy core.
-  const NodeSpec nuc = node_from_device_type(*models::find_builtin_device_type("nuc"), "n", "s", "z");
+  const NodeSpec nuc =
+      node_from_device_type(*models::find_builtin_device_type("nuc"), "n", "s", "z");
   EXPECT_DOUBLE_EQ(nuc.edge.core_power_w, 13.75);
   EXPECT_EQ(nuc.edge.accelerators, 0);
   EXPECT_DOUBLE_EQ(nuc.edge.container_start_s,

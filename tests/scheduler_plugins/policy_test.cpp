@@ -82,8 +82,9 @@ FunctionPolicy paper_policy() {
 TEST(PolicyPreprocessor, CompilesThePapersExampleIntoFiltersAndWeightedScores) {
   const NodeTable t = paper_fleet();
   const CompiledPolicy c = compile_ok(paper_policy(), t, context_for(t));
-  EXPECT_EQ(c.plugins, (std::vector<WeightedPlugin>{
-                           {"CapabilityMatch", 1}, {"DataLocality", 1}, {"DeadlineFeasibility", 1}}));
+  EXPECT_EQ(c.plugins,
+            (std::vector<WeightedPlugin>{
+                {"CapabilityMatch", 1}, {"DataLocality", 1}, {"DeadlineFeasibility", 1}}));
   ASSERT_EQ(c.pods.size(), 1u);
   const EdgePodSpec& e = c.pods[0].edge;
   EXPECT_EQ(e.capabilities, (std::vector<Label>{{"accelerator", "gpu"}}));
@@ -110,8 +111,9 @@ TEST(PolicyPreprocessor, ThePapersExamplePlacesOnGpusInsideTheCompanyNetworkOnly
   std::string error;
   ASSERT_TRUE(add_policy_plugins(c, framework, placement_registry(), &error)) << error;
   // Feasible: the two jetson-nanos (gpu, inside; no site table, so the estimate is the 2.16 s
-  // container start: within 3 s); the cloud gpu is outside, the nuc and the rpi4 have none. Both nanos are empty and equal: the lower index, 0, wins; then its one gpu unit is
-  // held, so the next goes to 3, and a third finds no free gpu.
+  // container start: within 3 s); the cloud gpu is outside, the nuc and the rpi4 have none. Both
+  // nanos are empty and equal: the lower index, 0, wins; then its one gpu unit is held, so the next
+  // goes to 3, and a third finds no free gpu.
   EXPECT_EQ(framework.schedule(t, c.pods[0]).node, 0);
   EXPECT_EQ(framework.last_feasible().size(), 2u);
   EXPECT_EQ(framework.schedule(t, c.pods[0]).node, 3);
@@ -136,8 +138,7 @@ TEST(PolicyPreprocessor, FansAPerUserFunctionOutToEveryDeviceOfTheUserPinned) {
   // (node 1) has no gpu, so its placement is unschedulable.
   p.capabilities = {"gpu"};
   const CompiledPolicy g = compile_ok(p, t, context_for(t));
-  EXPECT_EQ(g.plugins,
-            (std::vector<WeightedPlugin>{{"NodeName", 1}, {"CapabilityMatch", 1}}));
+  EXPECT_EQ(g.plugins, (std::vector<WeightedPlugin>{{"NodeName", 1}, {"CapabilityMatch", 1}}));
   NodeTable fresh = paper_fleet();
   Framework gpu(100);
   ASSERT_TRUE(add_policy_plugins(g, gpu, placement_registry()));
@@ -296,8 +297,12 @@ std::vector<int> place_generated_sequence(std::uint64_t seed, bool check_argmax)
   PolicyContext context;
   context.nodes = &t;
   context.networks = networks;
-  context.weights = {.capability = 2, .proximity = 3, .data_locality = 1, .deadline = 2,
-                     .battery = 1, .energy = 1};
+  context.weights = {.capability = 2,
+                     .proximity = 3,
+                     .data_locality = 1,
+                     .deadline = 2,
+                     .battery = 1,
+                     .energy = 1};
   FunctionPolicy policy;
   // 6 s: jetsons and nucs (mean container start 2.2 s) fit with most pulls and executions, the
   // pis and cloud VMs (6.5 s, 6.9 s) never do.
