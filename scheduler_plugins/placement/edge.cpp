@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace edgetwin::scheduler_plugins::placement {
 
@@ -27,7 +28,24 @@ sim::Time SiteLatencies::transfer_time(int from, int to, std::int64_t bytes) con
   return sim::add_saturating(l, static_cast<sim::Time>(ns));
 }
 
-void EdgeColumns::add(const EdgeNodeSpec& spec) {
+int EdgeColumns::find(const std::vector<std::string>& names, std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void EdgeColumns::add(const EdgeNodeSpec& spec, std::string_view arch,
+                      std::string_view accelerator) {
+  for (auto [names, ids, name] : {std::tuple{&arch_names_, &arch_id_, arch},
+                                  std::tuple{&accelerator_names_, &accelerator_id_, accelerator}}) {
+    int id = find(*names, name);
+    if (id < 0) {
+      id = static_cast<int>(names->size());
+      names->emplace_back(name);
+    }
+    ids->push_back(id);
+  }
   accelerators_.push_back(spec.accelerators);
   req_accelerators_.push_back(0);
   device_type_.push_back(spec.device_type);

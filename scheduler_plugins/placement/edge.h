@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -94,11 +95,22 @@ struct EdgeColumns {
   std::vector<double> core_power_w_;
   std::vector<double> accelerator_power_w_;
   std::vector<double> battery_;
+  // NodeTable::arch_ and accelerator_ interned ("" included), so that capability filters compare
+  // integers: arch_id(v) == arch_id_[n] iff arch_[n] == v.
+  std::vector<int> arch_id_;
+  std::vector<int> accelerator_id_;
   // The site-to-site network view; nullptr: latencies and transfers count 0.
   std::shared_ptr<const SiteLatencies> sites;
 
-  void add(const EdgeNodeSpec& spec);
+  void add(const EdgeNodeSpec& spec, std::string_view arch, std::string_view accelerator);
   void bind(int node, const EdgePodSpec& pod) { req_accelerators_[node] += pod.accelerators; }
+  int arch_id(std::string_view arch) const { return find(arch_names_, arch); }  // -1: no node
+  int accelerator_id(std::string_view kind) const { return find(accelerator_names_, kind); }
+
+ private:
+  static int find(const std::vector<std::string>& names, std::string_view name);
+  std::vector<std::string> arch_names_;
+  std::vector<std::string> accelerator_names_;
 };
 
 }  // namespace edgetwin::scheduler_plugins::placement

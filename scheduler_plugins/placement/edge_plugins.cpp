@@ -8,25 +8,36 @@ namespace {
 
 sim::Time clamp_raw(sim::Time t) { return std::min(t, kMaxRawTime); }
 
-// Where a capability is looked up: the arch column, the accelerator column, or the labels.
+// Where a capability is looked up: the arch column, the accelerator column (both by interned
+// id), or the labels.
 enum class CapabilityKind : std::uint8_t { kArch, kAccelerator, kLabel };
+struct Resolved {
+  CapabilityKind kind;
+  int id;  // kArch, kAccelerator: the value's id (-1: no node has it)
+};
 
-void classify(const std::vector<Label>& capabilities, std::vector<CapabilityKind>& out) {
+void resolve(const NodeTable& t, const std::vector<Label>& capabilities,
+             std::vector<Resolved>& out) {
   out.clear();
   for (const Label& c : capabilities) {
-    out.push_back(c.first == "arch"          ? CapabilityKind::kArch
-                  : c.first == "accelerator" ? CapabilityKind::kAccelerator
-                                             : CapabilityKind::kLabel);
+    if (c.first == "arch") {
+      out.push_back({CapabilityKind::kArch, t.edge_.arch_id(c.second)});
+    } else if (c.first == "accelerator") {
+      // device_catalog's labels() write "none" for a type without one; the column holds "".
+      out.push_back({CapabilityKind::kAccelerator,
+                     t.edge_.accelerator_id(c.second == "none" ? "" : c.second)});
+    } else {
+      out.push_back({CapabilityKind::kLabel, -1});
+    }
   }
 }
 
-bool has_capability(const NodeTable& t, int n, CapabilityKind kind, const Label& c) {
-  switch (kind) {
+bool has_capability(const NodeTable& t, int n, Resolved r, const Label& c) {
+  switch (r.kind) {
     case CapabilityKind::kArch:
-      return t.arch_[n] == c.second;
+      return t.edge_.arch_id_[n] == r.id;
     case CapabilityKind::kAccelerator:
-      // device_catalog's labels() write "none" for a type without one; the column holds "".
-      return t.accelerator_[n] == c.second || (c.second == "none" && t.accelerator_[n].empty());
+      return t.edge_.accelerator_id_[n] == r.id;
     case CapabilityKind::kLabel:
       break;
   }
@@ -78,9 +89,9 @@ class CapabilityMatch final : public Plugin {
   std::string_view name() const override { return "CapabilityMatch"; }
   bool has_filter() const override { return true; }
   bool has_score() const override { return true; }
-  bool pre_filter(const NodeTable&, const PodSpec& pod) override {
-    classify(pod.edge.capabilities, required_);
-    classify(pod.edge.preferred_capabilities, preferred_);
+  bool pre_filter(const NodeTable& t, const PodSpec& pod) override {
+    resolve(t, pod.edge.capabilities, required_);
+    resolve(t, pod.edge.preferred_capabilities, preferred_);
     exec_by_type(pod, exec_);
     return true;
   }
@@ -106,7 +117,7 @@ class CapabilityMatch final : public Plugin {
   }
 
  private:
-  std::vector<CapabilityKind> required_, preferred_;
+  std::vector<Resolved> required_, preferred_;
   std::vector<sim::Time> exec_;
 };
 

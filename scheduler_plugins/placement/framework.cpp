@@ -110,7 +110,7 @@ int NodeTable::add_node(NodeSpec spec) {
   images_.push_back(std::move(images));
   site_.push_back(intern(site_names_, spec.site));
   zone_.push_back(intern(zone_names_, spec.zone));
-  edge_.add(spec.edge);
+  edge_.add(spec.edge, arch_.back(), accelerator_.back());
   for (std::vector<int>& counts : pod_label_count_) counts.push_back(0);
   for (std::vector<int>& counts : anti_term_count_) counts.push_back(0);
   return node;
