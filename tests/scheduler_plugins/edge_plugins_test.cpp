@@ -116,6 +116,17 @@ TEST(CapabilityMatch, FiltersMissingCapabilitiesBusyAcceleratorsAndTypesThatCann
   EXPECT_TRUE(plugin->filter(t, none, 1));
   EXPECT_FALSE(plugin->filter(t, none, 0));
 
+  // An arch no node has (interned id -1) matches nothing; an existing one matches its nodes.
+  PodSpec riscv;
+  riscv.edge.capabilities = {{"arch", "riscv64"}};
+  ASSERT_TRUE(plugin->pre_filter(t, riscv));
+  for (int n = 0; n < 4; ++n) EXPECT_FALSE(plugin->filter(t, riscv, n));
+  PodSpec x86;
+  x86.edge.capabilities = {{"arch", "x86_64"}};
+  ASSERT_TRUE(plugin->pre_filter(t, x86));
+  EXPECT_FALSE(plugin->filter(t, x86, 0));
+  EXPECT_TRUE(plugin->filter(t, x86, 1));
+
   // Can run: type 0 has a time, type 1 not (-1): node 1 is filtered whatever else it has.
   PodSpec timed;
   timed.edge.exec_s_by_type = {0.5, -1.0};
