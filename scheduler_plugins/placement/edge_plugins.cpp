@@ -184,8 +184,10 @@ class DataLocality final : public Plugin {
     return move_[t.site_[n]] != sim::kTimeMax;
   }
   std::int64_t score(const NodeTable& t, const PodSpec& pod, int n) const override {
+    const bool in = inside(pod, t.site_[n]);
+    if (pod.edge.data.empty()) return in ? 0 : 1;  // no sizes: inside preferred, that is all
     const sim::Time move = clamp_raw(move_[t.site_[n]]);
-    return inside(pod, t.site_[n]) ? move : 2 * move;
+    return in ? move : 2 * move;
   }
   void normalize_score(std::span<std::int64_t> scores) const override {
     default_normalize_score(scores, /*reverse=*/true);

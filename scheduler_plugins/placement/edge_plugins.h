@@ -29,7 +29,8 @@ std::unique_ptr<Plugin> make_capability_match();
 std::unique_ptr<Plugin> make_proximity();
 // DataLocality: strict: filters nodes outside allowed_sites; every node: filters nodes a data
 // location cannot reach, scores T(n) = sum over data of latency + 8 x bytes / bandwidth to the
-// node's site, doubled outside allowed_sites when not strict; normalized reversed.
+// node's site, doubled outside allowed_sites when not strict (without data: 1 outside, 0 inside);
+// normalized reversed.
 std::unique_ptr<Plugin> make_data_locality();
 // DeadlineFeasibility: filters nodes whose expected_completion exceeds the deadline; scores the
 // estimate, normalized reversed (the fastest scores 100).

@@ -185,6 +185,9 @@ TEST(DataLocality, StrictFiltersOutsideTheNetworkSoftDoublesTheTransferTime) {
   // = 100 - 48 = 52, 0.
   EXPECT_EQ(data_move_time(t, pod, 0), 810 * kMillisecond);
   EXPECT_EQ(normalized(*plugin, t, pod, {1, 0, 2}), (std::vector<std::int64_t>{100, 52, 0}));
+  // Named networks without data sizes: raw 0 inside, 1 outside -> 100, 100, 0.
+  pod.edge.data.clear();
+  EXPECT_EQ(normalized(*plugin, t, pod, {1, 0, 2}), (std::vector<std::int64_t>{100, 100, 0}));
 }
 
 // Pod: image "resnet" of 100 MB from the registry at cloud, requests from edge-a, 0.2 s on type 0
