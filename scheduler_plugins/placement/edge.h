@@ -20,7 +20,9 @@ using Label = std::pair<std::string, std::string>;
 // (NodeTable::add_site / site_id). The caller fills it from the network model: latency from
 // network::Router::latency over Router::route between the sites' nodes, bandwidth from the
 // narrowest link of that route (tests/scheduler_plugins/edge_plugins_test.cpp shows how).
-// Until set, a site reaches itself in 0 ns with unbounded bandwidth and no other site.
+// Until set, a site reaches itself in 0 ns with unbounded bandwidth and no other site. The edge
+// plug-ins treat site ids at or beyond sites() (sites added to the node table later) as
+// unreachable.
 class SiteLatencies {
  public:
   explicit SiteLatencies(int sites);

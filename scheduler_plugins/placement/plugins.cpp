@@ -1,12 +1,12 @@
 #include "scheduler_plugins/placement/plugins.h"
 
-#include "scheduler_plugins/placement/edge_plugins.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
+
+#include "scheduler_plugins/placement/edge_plugins.h"
 
 namespace edgetwin::scheduler_plugins::placement {
 namespace {

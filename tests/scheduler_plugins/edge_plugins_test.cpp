@@ -157,6 +157,15 @@ TEST(Proximity, ScoresRouteLatencyFromTheSourceReversedAndFiltersUnreachableSite
   pod.edge.proximity_to_data = true;
   pod.edge.data = {{1, 1'000'000}, {2, 5'000'000}};
   EXPECT_EQ(normalized(*plugin, t, pod, {0, 1, 2}), (std::vector<std::int64_t>{0, 0, 100}));
+  // A table older than the node table's last sites (2 of 4): cloud and island are unreachable.
+  auto small = std::make_shared<SiteLatencies>(2);
+  small->set(0, 1, 10 * kMillisecond, 1e8);
+  t.edge_.sites = small;
+  pod.edge.proximity_to_data = false;
+  ASSERT_TRUE(plugin->pre_filter(t, pod));
+  EXPECT_TRUE(plugin->filter(t, pod, 1));
+  EXPECT_FALSE(plugin->filter(t, pod, 2));
+  EXPECT_FALSE(plugin->filter(t, pod, 3));
   // No site table: no filter, every node equal (raw 0 -> reversed 100).
   t.edge_.sites = nullptr;
   ASSERT_TRUE(plugin->pre_filter(t, pod));
