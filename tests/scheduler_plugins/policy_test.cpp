@@ -189,6 +189,26 @@ TEST(PolicyPreprocessor, AnUnknownNetworkIsAnErrorNamingItsPathAndTheKnownOnes) 
   EXPECT_TRUE(out.pods.empty());  // nothing compiled
 }
 
+TEST(PolicyPreprocessor, AddingThePluginsNamesAnUnknownPluginOrABadWeight) {
+  const NodeTable t = paper_fleet();
+  const CompiledPolicy c = compile_ok(paper_policy(), t, context_for(t));
+  // A registry without the edge plug-ins (the Kubernetes built-ins only).
+  Registry<Plugin> kube_only;
+  ASSERT_TRUE(register_builtin_placement_plugins(kube_only));
+  Framework framework(100);
+  std::string error;
+  EXPECT_FALSE(add_policy_plugins(c, framework, kube_only, &error));
+  EXPECT_EQ(error.rfind("unknown plug-in 'CapabilityMatch'; valid: ImageLocality, ", 0), 0u)
+      << error;
+  // A weight below 1 is refused by the framework, naming the plug-in.
+  PolicyContext zero = context_for(t);
+  zero.weights.data_locality = 0;
+  Framework other(100);
+  EXPECT_FALSE(
+      add_policy_plugins(compile_ok(paper_policy(), t, zero), other, placement_registry(), &error));
+  EXPECT_EQ(error, "plug-in 'DataLocality' has weight 0; weights must be at least 1");
+}
+
 TEST(PolicyPreprocessor, ReportsEveryBadAnnotationAtOnce) {
   const NodeTable t = paper_fleet();
   FunctionPolicy p;
