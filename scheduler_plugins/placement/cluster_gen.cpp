@@ -193,6 +193,13 @@ std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& o) {
       spread.key = TopologyKey::kZone;
       spread.do_not_schedule = rng.uniform01() < 0.6;
       spread.selector = rng.uniform01() < 0.7 ? app : tier;
+      // A DoNotSchedule spread counts every zone the pod's required affinity admits, tainted or
+      // not (Kubernetes' default nodeTaintsPolicy: Ignore); cloud pods pin themselves to the
+      // cloud zones, as users do, lest the empty edge zones hold the minimum at 0.
+      if (spread.do_not_schedule && !edge) {
+        pod.required_node_affinity.push_back(
+            {{{"locality", NodeSelectorRequirement::Op::kIn, {"cloud"}}}});
+      }
       pod.topology_spread.push_back(std::move(spread));
     }
     if (rng.uniform01() < 0.15) pod.anti_affinity.push_back({app, TopologyKey::kHostname});

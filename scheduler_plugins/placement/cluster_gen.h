@@ -70,7 +70,8 @@ std::span<const ImageInfo> pod_images();
 
 // Pod templates with a mix of requests (some best-effort), labels "app=tK", tolerations of the
 // edge taint (with a required affinity to edge or to accelerators), preferred node affinities,
-// zone topology spread (DoNotSchedule and ScheduleAnyway), hostname self anti-affinity and images.
+// zone topology spread (DoNotSchedule ones with a required affinity to their side of the fleet),
+// ScheduleAnyway spreads, hostname self anti-affinity and images.
 std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& options);
 
 // The template of each pod in arrival order: deployments, each `replicas` consecutive pods of

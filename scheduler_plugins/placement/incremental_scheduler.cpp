@@ -422,13 +422,17 @@ void IncrementalScheduler::recompute_node(Class& c, int n) {
     const SymTerm& term = sym_terms_[j];
     ok = term.count[nodes_.domain(term.key, n)] == 0;
   }
-  std::int64_t fixed = 0;
-  for (int i : local_scorers_) fixed += configs_[i].weight * plugins_[i]->score(nodes_, pod, n);
-  c.has_image[n] = c.image >= 0 && nodes_.has_image(n, c.image);
-  fixed += w_image_ * (c.has_image[n] ? c.image_on : c.image_off);
-  c.fixed[n] = fixed;
-  c.total[n] = fixed + w_taint_ * normalized_score(c.raw_taint[n], c.max_taint, true) +
-               w_affinity_ * normalized_score(c.raw_affinity[n], c.max_affinity, false);
+  // An infeasible node's scores are not needed: it only becomes feasible again through this
+  // function, which then scores it afresh.
+  if (ok) {
+    std::int64_t fixed = 0;
+    for (int i : local_scorers_) fixed += configs_[i].weight * plugins_[i]->score(nodes_, pod, n);
+    c.has_image[n] = c.image >= 0 && nodes_.has_image(n, c.image);
+    fixed += w_image_ * (c.has_image[n] ? c.image_on : c.image_off);
+    c.fixed[n] = fixed;
+    c.total[n] = fixed + w_taint_ * normalized_score(c.raw_taint[n], c.max_taint, true) +
+                 w_affinity_ * normalized_score(c.raw_affinity[n], c.max_affinity, false);
+  }
   Class::Group& g = c.groups[c.group[n]];
   if (ok != static_cast<bool>(c.ok[n])) {
     c.ok[n] = ok;

@@ -4,6 +4,7 @@
 
 #include "scheduler_plugins/placement/cluster_gen.h"
 #include "scheduler_plugins/placement/incremental_scheduler.h"
+#include "scheduler_plugins/placement/placement_bench.h"
 
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
@@ -141,6 +142,47 @@ TEST(IncrementalScheduler, AppliesABoundPodsAntiAffinityToTemplatesCachedBefore)
   EXPECT_EQ(r.feasible, 2);
   // Zone b now holds an x=1 pod: the first template is left with zone a's two nodes.
   EXPECT_EQ(scheduler.select(away).feasible, 2);
+}
+
+// The benchmark's decisions are a function of the seed, and the same for both architectures.
+TEST(PlacementBench, IsDeterministicAndBothArchitecturesDecideAlike) {
+  PlacementBenchConfig config;
+  config.nodes = 1500;
+  config.pods = 1500;
+  const PlacementBenchResult a = run_placement_bench(config);
+  const PlacementBenchResult b = run_placement_bench(config);
+  EXPECT_EQ(a.decisions_hash, b.decisions_hash);
+  EXPECT_EQ(a.placed + a.unschedulable, 1500);
+  EXPECT_EQ(a.nodes_recomputed, b.nodes_recomputed);
+  config.incremental = false;
+  const PlacementBenchResult exhaustive = run_placement_bench(config);
+  EXPECT_EQ(exhaustive.decisions_hash, a.decisions_hash);
+  EXPECT_EQ(exhaustive.placed, a.placed);
+  // Kubernetes' adaptive sample (max(5, 50 - 1500/125) = 38 % of 1,500 nodes = 570) decides
+  // otherwise, and so does another seed: the hash tells decisions apart.
+  config.sample_pct = 0;
+  EXPECT_NE(run_placement_bench(config).decisions_hash, a.decisions_hash);
+  config.sample_pct = 100;
+  config.incremental = true;
+  config.seed = 2;
+  EXPECT_NE(run_placement_bench(config).decisions_hash, a.decisions_hash);
+}
+
+TEST(PlacementBench, RejectsBadConfigurations) {
+  PlacementBenchConfig config;
+  config.nodes = 100;
+  config.pods = 10;
+  config.sample_pct = 50;  // the incremental scheduler is exhaustive-equivalent only
+  EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
+  config.sample_pct = 101;
+  config.incremental = false;
+  EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
+  config.sample_pct = 100;
+  config.scorers = 11;
+  EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
+  config.scorers = 10;
+  config.nodes = 0;
+  EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
 }
 
 TEST(IncrementalScheduler, RejectsAWeightBelowOne) {
