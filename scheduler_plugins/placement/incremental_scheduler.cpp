@@ -304,6 +304,7 @@ void IncrementalScheduler::init_class(Class& c) {
   c.group.assign(n_size, 0);
   c.pos.assign(n_size, 0);
   c.is_dirty.assign(n_size, 0);
+  c.dirty.reserve(n_size);  // a node is listed at most once: no growth while scheduling
   const Plugin* taint = nullptr;
   const Plugin* affinity = nullptr;
   for (std::size_t i = 0; i < configs_.size(); ++i) {
