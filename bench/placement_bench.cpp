@@ -5,9 +5,9 @@
 // Run: build/bench/placement_bench --benchmark_counters_tabular=true
 // Args: architecture (0 incremental, 1 framework exhaustive, 2 framework adaptive sample),
 // nodes, scorers, pods.
-#include <benchmark/benchmark.h>
-
 #include "scheduler_plugins/placement/placement_bench.h"
+
+#include <benchmark/benchmark.h>
 
 namespace {
 
@@ -29,8 +29,7 @@ void BM_Placement(benchmark::State& state) {
     placements += config.pods;
     unschedulable = r.unschedulable;
   }
-  state.counters["placements_per_s"] =
-      benchmark::Counter(placements, benchmark::Counter::kIsRate);
+  state.counters["placements_per_s"] = benchmark::Counter(placements, benchmark::Counter::kIsRate);
   state.counters["unschedulable"] = unschedulable;
 }
 

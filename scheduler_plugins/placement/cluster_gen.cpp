@@ -28,13 +28,16 @@ struct EdgeShare {
   double weight;
 };
 constexpr EdgeShare kEdgeMix[] = {
-    {"rpi3", 10}, {"rpi4", 30}, {"rockpi", 10}, {"coral", 10}, {"jetson-nano", 10},
-    {"jetson-tx2", 5}, {"jetson-xavier-nx", 5}, {"nuc", 20},
+    {"rpi3", 10},        {"rpi4", 30},      {"rockpi", 10},          {"coral", 10},
+    {"jetson-nano", 10}, {"jetson-tx2", 5}, {"jetson-xavier-nx", 5}, {"nuc", 20},
 };
 
 constexpr ImageInfo kImages[] = {
-    {"busybox", 5 * kMiB},         {"nginx", 140 * kMiB},        {"redis", 110 * kMiB},
-    {"python-ml", 900 * kMiB},     {"resnet50-serving", 400 * kMiB},
+    {"busybox", 5 * kMiB},
+    {"nginx", 140 * kMiB},
+    {"redis", 110 * kMiB},
+    {"python-ml", 900 * kMiB},
+    {"resnet50-serving", 400 * kMiB},
     {"tensorflow-serving", 1536 * kMiB},
 };
 
@@ -140,8 +143,8 @@ std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& o) {
   if (o.templates < 1) throw std::invalid_argument("workload: templates must be at least 1");
   constexpr std::uint32_t kPurpose = sim::purpose_id("pod-template");
   constexpr std::int64_t kCpu[] = {250, 500, 1000, 2000, 4000};
-  constexpr std::int64_t kMemory[] = {256 * kMiB, 512 * kMiB, 1 * kGiB, 2 * kGiB, 4 * kGiB,
-                                      8 * kGiB};
+  constexpr std::int64_t kMemory[] = {256 * kMiB, 512 * kMiB, 1 * kGiB,
+                                      2 * kGiB,   4 * kGiB,   8 * kGiB};
   constexpr const char* kTiers[] = {"tier=web", "tier=batch", "tier=ml"};
   std::vector<PodSpec> templates;
   for (int t = 0; t < o.templates; ++t) {
@@ -154,8 +157,8 @@ std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& o) {
     if (edge) {
       pod.cpu_milli = 100 * (1 + pick(rng, 5));
       pod.memory_bytes = (64 << pick(rng, 3)) * kMiB;
-      pod.tolerations.push_back({"edgetwin.io/edge", "true", false, false,
-                                 TaintEffect::kNoSchedule});
+      pod.tolerations.push_back(
+          {"edgetwin.io/edge", "true", false, false, TaintEffect::kNoSchedule});
       NodeSelectorTerm term;
       if (rng.uniform01() < 0.3) {
         term.requirements.push_back({"accelerator", NodeSelectorRequirement::Op::kIn, {"gpu"}});
@@ -179,8 +182,7 @@ std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& o) {
     }
     if (rng.uniform01() < 0.4) {
       pod.preferred_node_affinity.push_back(
-          {10 + 10 * pick(rng, 8),
-           {{{"disk", NodeSelectorRequirement::Op::kIn, {"ssd"}}}}});
+          {10 + 10 * pick(rng, 8), {{{"disk", NodeSelectorRequirement::Op::kIn, {"ssd"}}}}});
       if (rng.uniform01() < 0.5) {
         pod.preferred_node_affinity.push_back(
             {10 + 10 * pick(rng, 5),
@@ -210,8 +212,7 @@ std::vector<PodSpec> generate_pod_templates(const WorkloadOptions& o) {
 
 std::vector<int> generate_pod_sequence(const WorkloadOptions& o) {
   if (o.templates < 1 || o.pods < 0 || o.max_replicas < 1) {
-    throw std::invalid_argument(
-        "workload: needs templates >= 1, pods >= 0 and max_replicas >= 1");
+    throw std::invalid_argument("workload: needs templates >= 1, pods >= 0 and max_replicas >= 1");
   }
   sim::RandomStream rng(o.seed, 0, sim::purpose_id("pod-sequence"));
   std::vector<int> sequence;

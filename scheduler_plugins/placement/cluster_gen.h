@@ -55,9 +55,9 @@ struct ClusterOptions {
 void generate_cluster(const ClusterOptions& options, NodeTable& nodes);
 
 struct WorkloadOptions {
-  int templates = 16;          // deployments' pod templates
-  int pods = 10000;            // pods in the sequence
-  int max_replicas = 32;       // a deployment brings 1..max_replicas consecutive pods
+  int templates = 16;     // deployments' pod templates
+  int pods = 10000;       // pods in the sequence
+  int max_replicas = 32;  // a deployment brings 1..max_replicas consecutive pods
   std::uint64_t seed = 1;
 };
 

@@ -116,7 +116,7 @@ std::vector<PluginConfig> benchmark_plugins(int scorers) {
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
   };
-  const FitArgs* fits[] = {&least, &least, &least, &least, &least,
+  const FitArgs* fits[] = {&least, &least, &least,   &least,     &least,
                            &least, &most,  &packing, &cpu_heavy, &peaked};
   std::vector<PluginConfig> out;
   for (int i = 0; i < scorers; ++i) {
@@ -147,8 +147,8 @@ struct IncrementalScheduler::Class {
     TopologyKey key;
     int max_skew;
     bool hard;
-    bool self;  // the pod carries the selector
-    int slot;   // position in a group's domain tuple; -1 for hostname
+    bool self;                        // the pod carries the selector
+    int slot;                         // position in a group's domain tuple; -1 for hostname
     std::vector<std::int64_t> count;  // matching pods per domain, on nodes passing the affinity
     std::vector<char> present;        // domains holding a node that passes the affinity
     std::int64_t min = 0;             // hostname and hard: min over present domains
@@ -191,11 +191,11 @@ struct IncrementalScheduler::Class {
   std::int64_t max_taint = 0, max_affinity = 0;  // the maxima `total` holds
   std::vector<int> dirty;
   std::vector<char> is_dirty;
-  std::vector<int> stamp;  // per domain, for counting distinct domains
-  int epoch = 0;           // the stamp of the current count
+  std::vector<int> stamp;       // per domain, for counting distinct domains
+  int epoch = 0;                // the stamp of the current count
   std::vector<double> weights;  // per slot: a soft spread's weight in this cycle
-  bool rebuild = true;        // recompute every node
-  bool rebuild_trees = true;  // refill every tree from `total`
+  bool rebuild = true;          // recompute every node
+  bool rebuild_trees = true;    // refill every tree from `total`
 
   bool carries(int label) const {
     return std::find(labels.begin(), labels.end(), label) != labels.end();
@@ -326,8 +326,8 @@ void IncrementalScheduler::init_class(Class& c) {
   }
   if (spread_) {
     for (const TopologySpreadConstraint& k : pod.topology_spread) {
-      Class::Spread s{intern_label(k.selector), k.key, k.max_skew, k.do_not_schedule,
-                      false, -1, {}, {}, 0, 0};
+      Class::Spread s{
+          intern_label(k.selector), k.key, k.max_skew, k.do_not_schedule, false, -1, {}, {}, 0, 0};
       s.self = c.carries(s.selector);
       const auto domains = static_cast<std::size_t>(nodes_.domain_count(k.key));
       s.count.assign(domains, 0);
@@ -521,10 +521,10 @@ IncrementalScheduler::Result IncrementalScheduler::select(int template_id) {
   // ImageLocality: the spread of the pod's image moves every holder's score alike.
   if (w_image_ > 0 && !c.pod.image.empty()) {
     if (c.image < 0) c.image = nodes_.image_id(c.pod.image);
-    const std::int64_t on =
-        c.image >= 0 ? image_locality_score(true, nodes_.image_size(c.image),
-                                            nodes_.nodes_with_image(c.image), n_nodes)
-                     : c.image_off;
+    const std::int64_t on = c.image >= 0
+                                ? image_locality_score(true, nodes_.image_size(c.image),
+                                                       nodes_.nodes_with_image(c.image), n_nodes)
+                                : c.image_off;
     if (on != c.image_on) {
       const std::int64_t delta = w_image_ * (on - c.image_on);
       c.image_on = on;
@@ -619,7 +619,8 @@ IncrementalScheduler::Result IncrementalScheduler::select(int template_id) {
       min = std::min(min, g.spread_score);
     }
     for (Class::Group& g : c.groups) {
-      if (g.feasible) g.spread_score = w_spread_ * spread_normalized_score(g.spread_score, max, min);
+      if (g.feasible)
+        g.spread_score = w_spread_ * spread_normalized_score(g.spread_score, max, min);
     }
   }
 

@@ -40,7 +40,7 @@ enum class PluginKind : std::uint8_t {
 struct PluginConfig {
   PluginKind kind = PluginKind::kNodeResourcesFit;
   std::int64_t weight = 1;
-  FitArgs fit;  // kNodeResourcesFit only
+  FitArgs fit;               // kNodeResourcesFit only
   std::string name() const;  // the registry name, e.g. "NodeResourcesFit/MostAllocated"
 };
 std::unique_ptr<Plugin> make_plugin(const PluginConfig& config);

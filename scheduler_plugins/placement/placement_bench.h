@@ -10,18 +10,18 @@ namespace edgetwin::scheduler_plugins::placement {
 struct PlacementBenchConfig {
   int nodes = 12583;
   double edge_share = 0.2;
-  int scorers = 10;            // the first `scorers` of benchmark_plugins()
+  int scorers = 10;  // the first `scorers` of benchmark_plugins()
   int pods = 20000;
   int templates = 16;
-  bool incremental = true;     // IncrementalScheduler; false: Framework(sample_pct)
-  int sample_pct = 100;        // Framework only: percentage_of_nodes_to_score (0: adaptive)
+  bool incremental = true;  // IncrementalScheduler; false: Framework(sample_pct)
+  int sample_pct = 100;     // Framework only: percentage_of_nodes_to_score (0: adaptive)
   std::uint64_t seed = 1;
 };
 
 struct PlacementBenchResult {
-  double wall_s = 0.0;             // scheduling only (generation excluded), wall clock
-  double cpu_s = 0.0;              // process CPU time of the same phase
-  double placements_per_s = 0.0;   // scheduling decisions (placed or not) per wall second
+  double wall_s = 0.0;            // scheduling only (generation excluded), wall clock
+  double cpu_s = 0.0;             // process CPU time of the same phase
+  double placements_per_s = 0.0;  // scheduling decisions (placed or not) per wall second
   double placements_per_cpu_s = 0.0;
   int placed = 0;
   int unschedulable = 0;

@@ -1,12 +1,12 @@
 // The cluster and workload generator: the Google 2011 machine mix, its scaling, the edge share,
 // determinism, and bad options.
+#include "scheduler_plugins/placement/cluster_gen.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 #include <stdexcept>
-
-#include "scheduler_plugins/placement/cluster_gen.h"
 
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
@@ -102,8 +102,8 @@ TEST(ClusterGen, IsAFunctionOfTheSeed) {
     EXPECT_EQ(a.zone_[n], b.zone_[n]);
     EXPECT_EQ(a.images_[n], b.images_[n]);
     EXPECT_EQ(a.taints_[n].size(), b.taints_[n].size());
-    zones_differ += label(a, n, "topology.kubernetes.io/zone") !=
-                    label(c, n, "topology.kubernetes.io/zone");
+    zones_differ +=
+        label(a, n, "topology.kubernetes.io/zone") != label(c, n, "topology.kubernetes.io/zone");
   }
   EXPECT_GT(zones_differ, 100);  // another seed draws other zones (about 3/4 of 350 machines)
   WorkloadOptions w;

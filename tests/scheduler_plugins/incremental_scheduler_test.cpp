@@ -1,9 +1,10 @@
 // IncrementalScheduler against Framework(100): the same node, total score and number of feasible
 // nodes for every pod of generated workloads, from an empty cluster until it is full.
+#include "scheduler_plugins/placement/incremental_scheduler.h"
+
 #include <gtest/gtest.h>
 
 #include "scheduler_plugins/placement/cluster_gen.h"
-#include "scheduler_plugins/placement/incremental_scheduler.h"
 #include "scheduler_plugins/placement/placement_bench.h"
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -58,9 +59,9 @@ TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringWithTheTenBenchmarkScorer
   workload.templates = 16;
   workload.pods = 4000;
   workload.seed = 7;
-  const Outcome o = expect_same_decisions(small_cluster(400, 7), generate_pod_templates(workload),
-                                          generate_pod_sequence(workload),
-                                          benchmark_plugins(kBenchmarkScorers));
+  const Outcome o =
+      expect_same_decisions(small_cluster(400, 7), generate_pod_templates(workload),
+                            generate_pod_sequence(workload), benchmark_plugins(kBenchmarkScorers));
   // 4,000 pods of about 1.5 cores on 400 nodes of about 16 cores (6,400 cores in all) fill the
   // cluster: the comparison covers unschedulable pods and cache rebuilds too.
   EXPECT_GT(o.placed, 500);
@@ -77,10 +78,9 @@ TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringForManySeedsAndPluginSets
     workload.seed = seed;
     for (int scorers : {1, 3, 6, 10}) {
       SCOPED_TRACE("seed " + std::to_string(seed) + ", " + std::to_string(scorers) + " scorers");
-      const Outcome o =
-          expect_same_decisions(small_cluster(150 + 50 * static_cast<int>(seed), seed),
-                                generate_pod_templates(workload), generate_pod_sequence(workload),
-                                benchmark_plugins(scorers));
+      const Outcome o = expect_same_decisions(
+          small_cluster(150 + 50 * static_cast<int>(seed), seed), generate_pod_templates(workload),
+          generate_pod_sequence(workload), benchmark_plugins(scorers));
       EXPECT_GT(o.placed, 100);
     }
   }
