@@ -451,7 +451,12 @@ void IncrementalScheduler::recompute_node(Class& c, int n) {
     std::int64_t* tree = c.tree.data() + g.offset;
     int i = g.size + c.pos[n];
     tree[i] = ok ? tree_key(c.total[n], n) : kNone;
-    for (i >>= 1; i >= 1; i >>= 1) tree[i] = std::max(tree[2 * i], tree[2 * i + 1]);
+    // Up to the first ancestor that keeps its value: those above it keep theirs too.
+    for (i >>= 1; i >= 1; i >>= 1) {
+      const std::int64_t top = std::max(tree[2 * i], tree[2 * i + 1]);
+      if (tree[i] == top) break;
+      tree[i] = top;
+    }
   }
 }
 
