@@ -15,7 +15,8 @@
 // the same plug-ins for every pod (tested on thousands of generated pods). Templates it cannot
 // keep incrementally (a ScheduleAnyway spread over hostname) are scheduled through an internal
 // Framework(100), so they are still exact, just not faster.
-// Not thread-safe. No allocation per pod once every template has been scheduled once.
+// Not thread-safe. No allocation per pod once every template has been scheduled once (but
+// NodeTable::bind's, when an image first lands on a node).
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,8 @@ bool plugin_scores(PluginKind kind);
 //   NodeResourcesFit/RequestedToCapacityRatio (bin packing) 1,
 //   NodeResourcesFit/LeastAllocated with cpu weight 3 : memory 1,
 //   NodeResourcesFit/RequestedToCapacityRatio with the 3-point shape (0,0) (50,10) (100,2),
-// plus the InterPodAffinity filter. Throws std::invalid_argument outside 1..10.
+// plus the InterPodAffinity filter. The first six with the filter are kube-scheduler's default
+// plug-ins and weights (add_default_plugins). Throws std::invalid_argument outside 1..10.
 std::vector<PluginConfig> benchmark_plugins(int scorers);
 inline constexpr int kBenchmarkScorers = 10;
 

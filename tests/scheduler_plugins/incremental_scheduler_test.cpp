@@ -19,13 +19,18 @@ struct Outcome {
 // Schedules `sequence` through both and stops at the first difference.
 Outcome expect_same_decisions(const ClusterOptions& cluster, const std::vector<PodSpec>& templates,
                               const std::vector<int>& sequence,
-                              const std::vector<PluginConfig>& plugins) {
+                              const std::vector<PluginConfig>& plugins,
+                              bool exhaustive_with_kube_defaults = false) {
   NodeTable exhaustive_nodes, incremental_nodes;
   generate_cluster(cluster, exhaustive_nodes);
   generate_cluster(cluster, incremental_nodes);
   Framework exhaustive(100);
-  for (const PluginConfig& config : plugins) {
-    EXPECT_TRUE(exhaustive.add_plugin(make_plugin(config), config.weight));
+  if (exhaustive_with_kube_defaults) {
+    add_default_plugins(exhaustive);
+  } else {
+    for (const PluginConfig& config : plugins) {
+      EXPECT_TRUE(exhaustive.add_plugin(make_plugin(config), config.weight));
+    }
   }
   IncrementalScheduler incremental(incremental_nodes, plugins);
   for (const PodSpec& pod : templates) incremental.add_template(pod);
@@ -84,6 +89,16 @@ TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringForManySeedsAndPluginSets
       EXPECT_GT(o.placed, 100);
     }
   }
+}
+
+TEST(IncrementalScheduler, WithSixScorersDecidesLikeKubeSchedulersDefaultPlugins) {
+  WorkloadOptions workload;
+  workload.pods = 2000;
+  workload.seed = 5;
+  const Outcome o = expect_same_decisions(small_cluster(300, 5), generate_pod_templates(workload),
+                                          generate_pod_sequence(workload), benchmark_plugins(6),
+                                          /*exhaustive_with_kube_defaults=*/true);
+  EXPECT_GT(o.placed, 500);
 }
 
 // Features the generator does not draw: hostname-level DoNotSchedule spread, zone-level
