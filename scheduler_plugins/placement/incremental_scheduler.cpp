@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
@@ -250,6 +251,26 @@ IncrementalScheduler::IncrementalScheduler(NodeTable& nodes, std::vector<PluginC
     std::vector<int> fill(start.begin(), start.end() - 1);
     for (int n = 0; n < nodes_.size(); ++n) domain_nodes_[k][fill[nodes_.domain(key, n)]++] = n;
   }
+  // Node shapes: nodes with equal labels and taints (in order) share one.
+  std::unordered_map<std::string, int> shape_of;
+  std::string key;
+  shape_.resize(static_cast<std::size_t>(nodes_.size()));
+  for (int n = 0; n < nodes_.size(); ++n) {
+    key.clear();
+    for (const Label& label : nodes_.labels_[n]) {
+      key.append(label.first).push_back('\0');
+      key.append(label.second).push_back('\0');
+    }
+    key.push_back('\1');
+    for (const Taint& taint : nodes_.taints_[n]) {
+      key.append(taint.key).push_back('\0');
+      key.append(taint.value).push_back('\0');
+      key.push_back(static_cast<char>('0' + static_cast<int>(taint.effect)));
+    }
+    const auto [it, added] = shape_of.emplace(key, static_cast<int>(shape_node_.size()));
+    if (added) shape_node_.push_back(n);
+    shape_[n] = it->second;
+  }
   // Anti-affinity terms of pods bound before this scheduler.
   for (int term = 0; term < nodes_.anti_affinity_terms(); ++term) {
     const PodAntiAffinityTerm& t = nodes_.anti_affinity_term(term);
@@ -311,7 +332,18 @@ void IncrementalScheduler::init_class(Class& c) {
     if (configs_[i].kind == PluginKind::kTaintToleration) taint = plugins_[i].get();
     if (configs_[i].kind == PluginKind::kNodeAffinity) affinity = plugins_[i].get();
   }
+  // The static parts read only a node's labels and taints: evaluated once per node shape.
+  std::vector<char> shape_done(shape_node_.size(), 0);
   for (int n = 0; n < n_nodes; ++n) {
+    const int first = shape_node_[shape_[n]];
+    if (shape_done[shape_[n]]) {
+      c.affinity_ok[n] = c.affinity_ok[first];
+      c.static_ok[n] = c.static_ok[first];
+      c.raw_taint[n] = c.raw_taint[first];
+      c.raw_affinity[n] = c.raw_affinity[first];
+      continue;
+    }
+    shape_done[shape_[n]] = 1;
     c.affinity_ok[n] = required_affinity_holds(pod, nodes_, n);
     bool ok = true;
     if (taint != nullptr) {

@@ -61,8 +61,9 @@ inline constexpr int kBenchmarkScorers = 10;
 
 class IncrementalScheduler {
  public:
-  // REQUIRES: from now on every bind on `nodes` goes through this scheduler and no node is added;
-  // fewer than 2^24 nodes. Throws std::invalid_argument for a weight below 1.
+  // REQUIRES: from now on every bind on `nodes` goes through this scheduler, no node is added and
+  // no node's labels or taints change; fewer than 2^24 nodes. Throws std::invalid_argument for a
+  // weight below 1.
   IncrementalScheduler(NodeTable& nodes, std::vector<PluginConfig> plugins);
   ~IncrementalScheduler();
   IncrementalScheduler(const IncrementalScheduler&) = delete;
@@ -110,6 +111,9 @@ class IncrementalScheduler {
   bool taint_ = false, affinity_ = false, spread_ = false, anti_ = false;
   std::int64_t w_taint_ = 0, w_affinity_ = 0, w_spread_ = 0, w_image_ = 0;
   std::vector<int> local_scorers_;  // configs scored per node without normalisation (fit, balanced)
+  // Nodes with the same labels and taints share a shape: its first node, and each node's shape.
+  std::vector<int> shape_node_;
+  std::vector<int> shape_;
   // Nodes per site and per zone (CSR), to dirty a whole domain.
   std::vector<int> domain_start_[3];
   std::vector<int> domain_nodes_[3];
