@@ -195,6 +195,7 @@ struct IncrementalScheduler::Class {
   std::vector<int> stamp;       // per domain, for counting distinct domains
   int epoch = 0;                // the stamp of the current count
   std::vector<double> weights;  // per slot: a soft spread's weight in this cycle
+  bool rescan = false;          // some group's maximum must be recomputed
   bool rebuild = true;          // recompute every node
   bool rebuild_trees = true;    // refill every tree from `total`
 
@@ -477,6 +478,7 @@ void IncrementalScheduler::recompute_node(Class& c, int n) {
       --g.ok_count;
       g.rescan = remove_from_max(c.raw_taint[n], g.max_taint, g.at_max_taint) || g.rescan;
       g.rescan = remove_from_max(c.raw_affinity[n], g.max_affinity, g.at_max_affinity) || g.rescan;
+      c.rescan = c.rescan || g.rescan;
     }
   }
   if (!c.rebuild_trees) {
@@ -492,18 +494,22 @@ void IncrementalScheduler::recompute_node(Class& c, int n) {
   }
 }
 
-void IncrementalScheduler::rescan_group_max(Class& c, int group) {
-  Class::Group& g = c.groups[group];
-  g.rescan = false;
-  g.max_taint = g.max_affinity = 0;
-  g.at_max_taint = g.at_max_affinity = 0;
-  // Groups are rescanned rarely (their last node with the maximum filled up); a scan over all
-  // nodes keeps the layout simple.
+void IncrementalScheduler::rescan_group_maxima(Class& c) {
+  c.rescan = false;
+  for (Class::Group& g : c.groups) {
+    if (!g.rescan) continue;
+    g.max_taint = g.max_affinity = 0;
+    g.at_max_taint = g.at_max_affinity = 0;
+  }
+  // Rare (a group's last feasible node with the maximum filled up): one pass over the nodes
+  // serves every group that needs it.
   for (int n = 0; n < nodes_.size(); ++n) {
-    if (c.group[n] != group || !c.ok[n]) continue;
+    Class::Group& g = c.groups[c.group[n]];
+    if (!g.rescan || !c.ok[n]) continue;
     add_to_max(c.raw_taint[n], g.max_taint, g.at_max_taint);
     add_to_max(c.raw_affinity[n], g.max_affinity, g.at_max_affinity);
   }
+  for (Class::Group& g : c.groups) g.rescan = false;
 }
 
 void IncrementalScheduler::rebuild_scores(Class& c) {
@@ -598,11 +604,10 @@ IncrementalScheduler::Result IncrementalScheduler::select(int template_id) {
     }
     spread.min = std::max<std::int64_t>(min, 0);
   }
+  if (c.rescan) rescan_group_maxima(c);
   std::int64_t max_taint = 0, max_affinity = 0;
   int feasible = 0;
-  for (std::size_t gi = 0; gi < c.groups.size(); ++gi) {
-    Class::Group& g = c.groups[gi];
-    if (g.rescan) rescan_group_max(c, static_cast<int>(gi));
+  for (Class::Group& g : c.groups) {
     g.feasible = g.ok_count > 0;
     for (std::size_t s = 0; s < c.slot_spread.size() && g.feasible; ++s) {
       const Class::Spread& spread = c.spreads[c.slot_spread[s]];

@@ -96,7 +96,7 @@ class IncrementalScheduler {
   void recompute_node(Class& c, int node);
   void rebuild_scores(Class& c);
   void rebuild_trees(Class& c);
-  void rescan_group_max(Class& c, int group);
+  void rescan_group_maxima(Class& c);
   void mark_dirty(Class& c, int node);
   void mark_domain_dirty(Class& c, TopologyKey key, int domain);
   int intern_label(const std::string& label);
