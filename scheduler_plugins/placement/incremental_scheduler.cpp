@@ -173,7 +173,8 @@ struct IncrementalScheduler::Class {
   };
 
   PodSpec pod;
-  std::vector<int> labels;
+  std::vector<int> labels;          // label ids the pod carries
+  std::vector<int> anti_selectors;  // label id of each anti-affinity term's selector
   bool initialized = false;
   bool fallback = false;
   int image = -1;
@@ -297,6 +298,9 @@ int IncrementalScheduler::intern_label(const std::string& label) {
 int IncrementalScheduler::add_template(PodSpec pod) {
   auto c = std::make_unique<Class>();
   for (const std::string& label : pod.labels) c->labels.push_back(intern_label(label));
+  for (const PodAntiAffinityTerm& term : pod.anti_affinity) {
+    c->anti_selectors.push_back(intern_label(term.selector));
+  }
   c->pod = std::move(pod);
   classes_.push_back(std::move(c));
   return static_cast<int>(classes_.size() - 1);
@@ -688,8 +692,9 @@ void IncrementalScheduler::bind(int template_id, int node) {
   const Class& bound = *classes_.at(static_cast<std::size_t>(template_id));
   nodes_.bind(node, bound.pod);
   if (anti_) {
-    for (const PodAntiAffinityTerm& term : bound.pod.anti_affinity) {
-      const int selector = intern_label(term.selector);
+    for (std::size_t i = 0; i < bound.pod.anti_affinity.size(); ++i) {
+      const PodAntiAffinityTerm& term = bound.pod.anti_affinity[i];
+      const int selector = bound.anti_selectors[i];
       std::size_t j = 0;
       while (j < sym_terms_.size() &&
              (sym_terms_[j].selector != selector || sym_terms_[j].key != term.key)) {
