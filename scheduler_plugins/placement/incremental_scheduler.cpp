@@ -149,7 +149,6 @@ struct IncrementalScheduler::Class {
     int max_skew;
     bool hard;
     bool self;                        // the pod carries the selector
-    int slot;                         // position in a group's domain tuple; -1 for hostname
     std::vector<std::int64_t> count;  // matching pods per domain, on nodes passing the affinity
     std::vector<char> present;        // domains holding a node that passes the affinity
     std::int64_t min = 0;             // hostname and hard: min over present domains
@@ -180,7 +179,7 @@ struct IncrementalScheduler::Class {
   int image = -1;
   std::int64_t image_on = 0, image_off = 0;  // ImageLocality on a node with / without the image
   std::vector<Spread> spreads;
-  std::vector<int> slot_spread;  // slot -> spread index
+  std::vector<int> slot_spread;  // slot of the group tuple -> its (zone or site) spread
   bool soft_spread = false;
   std::vector<Anti> antis;
   std::vector<int> sym;  // sym_terms_ whose selector the pod carries
@@ -364,7 +363,7 @@ void IncrementalScheduler::init_class(Class& c) {
   if (spread_) {
     for (const TopologySpreadConstraint& k : pod.topology_spread) {
       Class::Spread s{
-          intern_label(k.selector), k.key, k.max_skew, k.do_not_schedule, false, -1, {}, {}, 0, 0};
+          intern_label(k.selector), k.key, k.max_skew, k.do_not_schedule, false, {}, {}, 0, 0};
       s.self = c.carries(s.selector);
       const auto domains = static_cast<std::size_t>(nodes_.domain_count(k.key));
       s.count.assign(domains, 0);
@@ -383,8 +382,7 @@ void IncrementalScheduler::init_class(Class& c) {
         }
         s.min = std::max<std::int64_t>(min, 0);
         for (std::size_t d = 0; d < domains; ++d) s.at_min += s.present[d] && s.count[d] == s.min;
-      } else {
-        s.slot = static_cast<int>(c.slot_spread.size());
+      } else {  // zone or site: a slot of the group tuple
         c.slot_spread.push_back(static_cast<int>(c.spreads.size()));
       }
       c.soft_spread = c.soft_spread || !k.do_not_schedule;
