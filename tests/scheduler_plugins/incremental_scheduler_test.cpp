@@ -200,6 +200,41 @@ TEST(PlacementBench, RejectsBadConfigurations) {
   EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
 }
 
+// A hostname DoNotSchedule spread closes a node at min + maxSkew pods and reopens every node when
+// the minimum over nodes rises.
+TEST(IncrementalScheduler, HostnameSpreadReopensNodesWhenTheMinimumRises) {
+  NodeTable exhaustive_nodes, incremental_nodes;
+  for (NodeTable* t : {&exhaustive_nodes, &incremental_nodes}) {
+    for (int i = 0; i < 6; ++i) {
+      NodeSpec spec;
+      spec.name = "n" + std::to_string(i);
+      spec.cpu_milli = 4000;
+      spec.memory_bytes = 8LL << 30;
+      t->add_node(spec);
+    }
+  }
+  PodSpec pod;
+  pod.cpu_milli = 100;
+  pod.labels = {"app=spread"};
+  pod.topology_spread = {{1, TopologyKey::kHostname, true, "app=spread"}};
+  const std::vector<PluginConfig> plugins = benchmark_plugins(kBenchmarkScorers);
+  Framework exhaustive(100);
+  for (const PluginConfig& config : plugins)
+    exhaustive.add_plugin(make_plugin(config), config.weight);
+  IncrementalScheduler incremental(incremental_nodes, plugins);
+  const int t = incremental.add_template(pod);
+  std::vector<int> per_node(6, 0);
+  for (int i = 0; i < 18; ++i) {
+    const int want = exhaustive.schedule(exhaustive_nodes, pod).node;
+    ASSERT_EQ(incremental.schedule(t).node, want) << "pod " << i;
+    ASSERT_GE(want, 0) << "pod " << i;
+    ++per_node[want];
+    // maxSkew 1 over hostname: after pod i, every node holds floor or ceil of (i + 1) / 6.
+    for (int count : per_node) EXPECT_LE(count, i / 6 + 1) << "pod " << i;
+  }
+  EXPECT_EQ(per_node, std::vector<int>(6, 3));  // 18 pods, 6 nodes
+}
+
 TEST(IncrementalScheduler, RejectsAWeightBelowOne) {
   NodeTable nodes;
   std::vector<PluginConfig> plugins = benchmark_plugins(1);
