@@ -16,11 +16,14 @@ struct Outcome {
   std::int64_t rebuilds = 0;
 };
 
-// Schedules `sequence` through both and stops at the first difference.
+// Schedules `sequence` through both and stops at the first difference. The first `prebound` pods
+// are placed by the exhaustive framework alone and bound on both tables before the incremental
+// scheduler exists (a cluster that already runs pods).
 Outcome expect_same_decisions(const ClusterOptions& cluster, const std::vector<PodSpec>& templates,
                               const std::vector<int>& sequence,
                               const std::vector<PluginConfig>& plugins,
-                              bool exhaustive_with_kube_defaults = false) {
+                              bool exhaustive_with_kube_defaults = false,
+                              std::size_t prebound = 0) {
   NodeTable exhaustive_nodes, incremental_nodes;
   generate_cluster(cluster, exhaustive_nodes);
   generate_cluster(cluster, incremental_nodes);
@@ -32,10 +35,15 @@ Outcome expect_same_decisions(const ClusterOptions& cluster, const std::vector<P
       EXPECT_TRUE(exhaustive.add_plugin(make_plugin(config), config.weight));
     }
   }
+  for (std::size_t i = 0; i < prebound; ++i) {
+    const PodSpec& pod = templates[sequence[i]];
+    const int node = exhaustive.schedule(exhaustive_nodes, pod).node;
+    if (node >= 0) incremental_nodes.bind(node, pod);
+  }
   IncrementalScheduler incremental(incremental_nodes, plugins);
   for (const PodSpec& pod : templates) incremental.add_template(pod);
   Outcome outcome;
-  for (std::size_t i = 0; i < sequence.size(); ++i) {
+  for (std::size_t i = prebound; i < sequence.size(); ++i) {
     const int t = sequence[i];
     const Framework::Result want = exhaustive.schedule(exhaustive_nodes, templates[t]);
     const IncrementalScheduler::Result got = incremental.schedule(t);
@@ -89,6 +97,22 @@ TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringForManySeedsAndPluginSets
       EXPECT_GT(o.placed, 100);
     }
   }
+}
+
+TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringOnAClusterThatAlreadyRunsPods) {
+  WorkloadOptions workload;
+  workload.templates = 8;
+  workload.pods = 2000;
+  workload.max_replicas = 10;
+  workload.seed = 9;
+  std::vector<PodSpec> templates = generate_pod_templates(workload);
+  // Bound pods' anti-affinity terms the scheduler must import: a zone-level one too.
+  templates[1].anti_affinity = {{"tier=web", TopologyKey::kZone}};
+  templates[2].anti_affinity = {{"tier=batch", TopologyKey::kHostname}};
+  const Outcome o =
+      expect_same_decisions(small_cluster(300, 9), templates, generate_pod_sequence(workload),
+                            benchmark_plugins(kBenchmarkScorers), false, 600);
+  EXPECT_GT(o.placed, 300);
 }
 
 TEST(IncrementalScheduler, WithSixScorersDecidesLikeKubeSchedulersDefaultPlugins) {
