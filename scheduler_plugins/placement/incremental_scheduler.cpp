@@ -96,6 +96,47 @@ std::unique_ptr<Plugin> make_plugin(const PluginConfig& config) {
   return nullptr;
 }
 
+bool plugin_config_from_name(std::string_view name, std::int64_t weight, PluginConfig& config,
+                             std::string* error) {
+  struct Known {
+    std::string_view name;
+    PluginKind kind;
+    FitStrategy strategy;
+  };
+  constexpr Known kKnown[] = {
+      {"ImageLocality", PluginKind::kImageLocality, FitStrategy::kLeastAllocated},
+      {"InterPodAffinity", PluginKind::kInterPodAffinity, FitStrategy::kLeastAllocated},
+      {"NodeAffinity", PluginKind::kNodeAffinity, FitStrategy::kLeastAllocated},
+      {"NodeResourcesBalancedAllocation", PluginKind::kBalancedAllocation,
+       FitStrategy::kLeastAllocated},
+      {"NodeResourcesFit", PluginKind::kNodeResourcesFit, FitStrategy::kLeastAllocated},
+      {"NodeResourcesFit/MostAllocated", PluginKind::kNodeResourcesFit,
+       FitStrategy::kMostAllocated},
+      {"NodeResourcesFit/RequestedToCapacityRatio", PluginKind::kNodeResourcesFit,
+       FitStrategy::kRequestedToCapacityRatio},
+      {"PodTopologySpread", PluginKind::kPodTopologySpread, FitStrategy::kLeastAllocated},
+      {"TaintToleration", PluginKind::kTaintToleration, FitStrategy::kLeastAllocated},
+  };
+  for (const Known& known : kKnown) {
+    if (known.name != name) continue;
+    config = PluginConfig{};
+    config.kind = known.kind;
+    config.weight = weight;
+    config.fit.strategy = known.strategy;
+    if (known.strategy == FitStrategy::kRequestedToCapacityRatio) {
+      config.fit.shape = {{0, 0}, {100, 10}};  // as registered: bin packing
+    }
+    return true;
+  }
+  if (error != nullptr) {
+    *error = "the incremental scheduler has no plug-in '" + std::string(name) + "'; it knows: ";
+    for (const Known& known : kKnown) {
+      *error += std::string(known.name) + (&known == &kKnown[8] ? "" : ", ");
+    }
+  }
+  return false;
+}
+
 bool plugin_scores(PluginKind kind) { return kind != PluginKind::kInterPodAffinity; }
 
 std::vector<PluginConfig> benchmark_plugins(int scorers) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scheduler_plugins/placement/framework.h"
@@ -45,6 +46,11 @@ struct PluginConfig {
   std::string name() const;  // the registry name, e.g. "NodeResourcesFit/MostAllocated"
 };
 std::unique_ptr<Plugin> make_plugin(const PluginConfig& config);
+// The configuration of a built-in registered under `name` (register_builtin_placement_plugins)
+// with `weight`; false for a name IncrementalScheduler does not know (an out-of-tree plug-in,
+// say), and then `error` lists the names it knows.
+bool plugin_config_from_name(std::string_view name, std::int64_t weight, PluginConfig& config,
+                             std::string* error = nullptr);
 // True iff the plug-in scores (InterPodAffinity only filters).
 bool plugin_scores(PluginKind kind);
 

@@ -259,6 +259,25 @@ TEST(IncrementalScheduler, HostnameSpreadReopensNodesWhenTheMinimumRises) {
   EXPECT_EQ(per_node, std::vector<int>(6, 3));  // 18 pods, 6 nodes
 }
 
+TEST(IncrementalScheduler, KnowsEveryBuiltInByItsRegistryName) {
+  const Registry<Plugin>& registry = placement_registry();
+  // Copied, not default-constructed: GCC 12 misreads FitArgs' default shape here.
+  PluginConfig config = benchmark_plugins(1).front();
+  for (const auto& [name, entry] : registry.entries()) {
+    ASSERT_TRUE(plugin_config_from_name(name, 2, config)) << name;
+    EXPECT_EQ(config.name(), name);
+    EXPECT_EQ(config.weight, 2);
+    EXPECT_EQ(make_plugin(config)->name(), entry.factory()->name()) << name;
+  }
+  // The registered RequestedToCapacityRatio is the bin-packing shape: 60 % used scores 60.
+  ASSERT_TRUE(plugin_config_from_name("NodeResourcesFit/RequestedToCapacityRatio", 1, config));
+  EXPECT_EQ(broken_linear(config.fit.shape, 60) * 10, 60);
+  std::string error;
+  EXPECT_FALSE(plugin_config_from_name("EdgeProximity", 1, config, &error));
+  EXPECT_NE(error.find("'EdgeProximity'"), std::string::npos);
+  EXPECT_NE(error.find("TaintToleration"), std::string::npos);
+}
+
 TEST(IncrementalScheduler, RejectsAWeightBelowOne) {
   NodeTable nodes;
   std::vector<PluginConfig> plugins = benchmark_plugins(1);
