@@ -20,7 +20,7 @@ using edgetwin::scheduler_plugins::placement::run_placement_bench;
 
 void BM_Placement(benchmark::State& state) {
   PlacementBenchConfig config;
-  config.incremental = state.range(0) == 0;
+  config.arch = state.range(0) == 0 ? "incremental" : "framework";
   config.sample_pct = state.range(0) == 2 ? 0 : 100;
   config.nodes = static_cast<int>(state.range(1));
   config.scorers = static_cast<int>(state.range(2));

@@ -84,10 +84,7 @@ int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& c
 int bench_scheduler(const po::variables_map& vm,
                     scheduler_plugins::placement::PlacementBenchConfig config,
                     const std::string& arch) {
-  if (arch != "incremental" && arch != "framework") {
-    throw BadInput{"--arch: unknown architecture '" + arch + "'; valid: framework, incremental"};
-  }
-  config.incremental = arch == "incremental";
+  config.arch = arch;
   if (!(config.edge_share >= 0.0 && config.edge_share <= 1.0)) {
     throw BadInput{"--edge-share: expected a fraction in [0, 1]"};
   }

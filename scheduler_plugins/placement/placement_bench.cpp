@@ -29,6 +29,11 @@ void hash_decision(std::uint64_t& hash, int node) {
 }  // namespace
 
 PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
+  const bool incremental = config.arch == "incremental";
+  if (!incremental && config.arch != "framework") {
+    throw std::invalid_argument("--arch: unknown architecture '" + config.arch +
+                                "'; valid: framework, incremental");
+  }
   if (config.nodes < 1) throw std::invalid_argument("--nodes: expected a positive count");
   if (config.pods < 1) throw std::invalid_argument("--pods: expected a positive count");
   if (config.scorers < 1 || config.scorers > kBenchmarkScorers) {
@@ -39,7 +44,7 @@ PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
     throw std::invalid_argument("--sample-pct: expected 0 (adaptive) to 100, got " +
                                 std::to_string(config.sample_pct));
   }
-  if (config.incremental && config.sample_pct != 100) {
+  if (incremental && config.sample_pct != 100) {
     throw std::invalid_argument(
         "--sample-pct: the incremental architecture is exhaustive-equivalent (100) only; use "
         "--arch framework to sample");
@@ -62,7 +67,7 @@ PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
   r.decisions_hash = 14695981039346656037ULL;
   const double c0 = cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
-  if (config.incremental) {
+  if (incremental) {
     IncrementalScheduler scheduler(nodes, plugins);
     for (const PodSpec& pod : templates) scheduler.add_template(pod);
     for (int t : sequence) {

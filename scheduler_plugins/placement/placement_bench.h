@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace edgetwin::scheduler_plugins::placement {
 
@@ -13,8 +14,10 @@ struct PlacementBenchConfig {
   int scorers = 10;  // the first `scorers` of benchmark_plugins()
   int pods = 20000;
   int templates = 16;
-  bool incremental = true;  // IncrementalScheduler; false: Framework(sample_pct)
-  int sample_pct = 100;     // Framework only: percentage_of_nodes_to_score (0: adaptive)
+  // "incremental": IncrementalScheduler; "framework": Framework(sample_pct). Another
+  // architecture joins by adding its name and its loop to run_placement_bench.
+  std::string arch = "incremental";
+  int sample_pct = 100;  // Framework only: percentage_of_nodes_to_score (0: adaptive)
   std::uint64_t seed = 1;
 };
 
@@ -32,8 +35,9 @@ struct PlacementBenchResult {
   std::int64_t rebuilds = 0;          // incremental only
 };
 
-// Throws std::invalid_argument for nodes < 1, pods < 1, scorers outside 1..10, sample_pct
-// outside 0..100, or incremental with sample_pct != 100 (it is exhaustive-equivalent only).
+// Throws std::invalid_argument for an unknown arch (the message lists the valid ones), nodes < 1,
+// pods < 1, scorers outside 1..10, sample_pct outside 0..100, or incremental with
+// sample_pct != 100 (it is exhaustive-equivalent only).
 PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config);
 
 }  // namespace edgetwin::scheduler_plugins::placement

@@ -193,7 +193,7 @@ TEST(PlacementBench, IsDeterministicAndBothArchitecturesDecideAlike) {
   EXPECT_EQ(a.decisions_hash, b.decisions_hash);
   EXPECT_EQ(a.placed + a.unschedulable, 1500);
   EXPECT_EQ(a.nodes_recomputed, b.nodes_recomputed);
-  config.incremental = false;
+  config.arch = "framework";
   const PlacementBenchResult exhaustive = run_placement_bench(config);
   EXPECT_EQ(exhaustive.decisions_hash, a.decisions_hash);
   EXPECT_EQ(exhaustive.placed, a.placed);
@@ -202,7 +202,7 @@ TEST(PlacementBench, IsDeterministicAndBothArchitecturesDecideAlike) {
   config.sample_pct = 0;
   EXPECT_NE(run_placement_bench(config).decisions_hash, a.decisions_hash);
   config.sample_pct = 100;
-  config.incremental = true;
+  config.arch = "incremental";
   config.seed = 2;
   EXPECT_NE(run_placement_bench(config).decisions_hash, a.decisions_hash);
 }
@@ -214,13 +214,16 @@ TEST(PlacementBench, RejectsBadConfigurations) {
   config.sample_pct = 50;  // the incremental scheduler is exhaustive-equivalent only
   EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
   config.sample_pct = 101;
-  config.incremental = false;
+  config.arch = "framework";
   EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
   config.sample_pct = 100;
   config.scorers = 11;
   EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
   config.scorers = 10;
   config.nodes = 0;
+  EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
+  config.nodes = 100;
+  config.arch = "quantum";
   EXPECT_THROW(run_placement_bench(config), std::invalid_argument);
 }
 
