@@ -5,11 +5,12 @@
 // of a deployment: an equivalence class) see the same filters and scores, and one bind changes
 // few of them, so IncrementalScheduler keeps, per template, every node's filter result and
 // weighted score, and after a bind recomputes only what the bind changed: the bound node; the
-// nodes of a topology domain whose anti-affinity state flipped; all nodes when a normalisation
-// maximum or an image's spread changes. Zone- and site-level PodTopologySpread state is kept per
-// group of nodes (the tuple of the template's spread domains) and applied when the winner is
-// looked up. The winner is the top of a max-tree over (total, -node index) per group, so ties go
-// to the lowest node index exactly as in Framework.
+// nodes of a topology domain whose anti-affinity state flipped; the holders of an image whose
+// spread changed; all nodes when a normalisation maximum or a hostname spread's minimum changes
+// (rare). Zone- and site-level PodTopologySpread state is kept per group of nodes (the tuple of
+// the template's spread domains) and applied when the winner is looked up. The winner is the top
+// of a max-tree over (total, -node index) per group, so ties go to the lowest node index exactly
+// as in Framework.
 //
 // Its decisions (node, total score, number of feasible nodes) equal those of Framework(100) with
 // the same plug-ins for every pod (tested on thousands of generated pods). Templates it cannot
