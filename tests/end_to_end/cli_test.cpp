@@ -225,6 +225,32 @@ TEST(EndToEnd, BenchEnginePrintsEventsPerSecondAsJson) {
   EXPECT_NE(c.out.find("\"events\":200000"), std::string::npos);
 }
 
+TEST(EndToEnd, BenchSchedulerPrintsPlacementsPerSecondAndEqualDecisionsAsJson) {
+  const Command inc = cli("bench scheduler --nodes 600 --pods 400 --scorers 10 --json");
+  ASSERT_EQ(inc.exit_code, 0);
+  EXPECT_EQ(inc.out.rfind("{\"benchmark\":\"scheduler\"", 0), 0u);
+  EXPECT_NE(inc.out.find("\"placements_per_s\":"), std::string::npos);
+  EXPECT_NE(inc.out.find("\"nodes\":600,\"scorers\":10,"), std::string::npos);
+  const Command fw = cli("bench scheduler --nodes 600 --pods 400 --arch framework --json");
+  ASSERT_EQ(fw.exit_code, 0);
+  const auto hash = [](const std::string& out) {
+    const std::size_t at = out.find("\"decisions_hash\":");
+    return at == std::string::npos ? std::string("none") : out.substr(at, 36);
+  };
+  EXPECT_EQ(hash(inc.out), hash(fw.out));  // exhaustive-equivalent, pod by pod
+}
+
+TEST(EndToEnd, BenchSchedulerRejectsBadOptionsWithExitTwo) {
+  for (const char* args : {"--arch teleport", "--sample-pct 50", "--arch framework --sample-pct 101",
+                           "--scorers 11", "--nodes -5", "--pods 0", "--edge-share 2",
+                           "--templates 0"}) {
+    const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << args;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << args;  // no partial output
+    EXPECT_NE(c.out.find("--"), std::string::npos) << args << ": " << c.out;  // names the option
+  }
+}
+
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
   const Command printed = cli("validate " + scenario + " --print");
