@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/bench_federated.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/engine.h"
@@ -103,6 +104,8 @@ int bench_command(const std::vector<std::string>& args) {
       ("same-instant", "network: finish and start at one instant (one solve per pair)")
       ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
                "{\"flow_changes_per_s\": ...} (network)");
+  FederatedBenchOptions federated;
+  add_federated_options(options, federated);
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
@@ -116,11 +119,12 @@ int bench_command(const std::vector<std::string>& args) {
     churn.same_instant = vm.count("same-instant") != 0;
     return bench_network(vm, churn);
   }
+  if (what == "federated") return bench_federated(vm, federated);
   if (what == "scheduler") {
     throw BadInput{"'bench " + what + "' arrives with the " + what +
                    " model; available now: engine, network"};
   }
-  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, network"};
+  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, federated, network"};
 }
 
 }  // namespace edgetwin::cli
