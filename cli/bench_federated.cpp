@@ -69,8 +69,8 @@ int bench_federated(const po::variables_map& vm, FederatedBenchOptions& o) {
     const auto t0 = Clock::now();
     fl::TrainTest data;
     if (o.data == "synthetic") {
-      data.train = fl::synthetic_blobs(c.seed, 10, 32, 600);
-      data.test = fl::synthetic_blobs(c.seed, 10, 32, 100);
+      data.train = fl::synthetic_blobs(c.seed, 10, 32, 600, 0.5, 0);
+      data.test = fl::synthetic_blobs(c.seed, 10, 32, 100, 0.5, 1);
     } else {
       data = fl::load_fashion_mnist(o.data);
     }

@@ -161,12 +161,12 @@ void standardise(Dataset& fit, Dataset* also) {
 }
 
 Dataset synthetic_blobs(std::uint64_t seed, std::uint32_t num_classes, std::uint32_t dim,
-                        std::uint32_t per_class, double separation) {
+                        std::uint32_t per_class, double separation, std::uint32_t draw) {
   if (num_classes == 0 || dim == 0 || num_classes > 256) {
     throw std::invalid_argument("synthetic_blobs: needs 1..256 classes and dim > 0");
   }
   sim::RandomStream centres(seed, 0, sim::purpose_id("fl-blob-centres"));
-  sim::RandomStream noise(seed, 0, sim::purpose_id("fl-blob-noise"));
+  sim::RandomStream noise(seed, draw, sim::purpose_id("fl-blob-noise"));
   std::vector<double> mean(std::size_t{num_classes} * dim);
   for (double& m : mean) m = centres.uniform(-separation, separation);
   Dataset d;

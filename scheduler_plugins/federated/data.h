@@ -46,9 +46,11 @@ void standardise(Dataset& fit, Dataset* also = nullptr);
 
 // Gaussian blobs: class c's mean is a point drawn uniformly on [-separation, separation]^dim,
 // each sample is that mean plus N(0, 1) noise per feature. `per_class` samples of every class,
-// interleaved (sample i has label i % num_classes). Deterministic from `seed`.
+// interleaved (sample i has label i % num_classes). The means depend on `seed` only, the noise on
+// (seed, draw): draws 0 and 1 of one seed are a training and a test set of the same task.
 Dataset synthetic_blobs(std::uint64_t seed, std::uint32_t num_classes, std::uint32_t dim,
-                        std::uint32_t per_class, double separation = 2.0);
+                        std::uint32_t per_class, double separation = 2.0,
+                        std::uint32_t draw = 0);
 
 // The samples of each client, as index lists into one data set (compressed rows).
 struct Partition {
