@@ -2,9 +2,8 @@
 // printing final accuracy and wall time. Its options are added to `bench`'s.
 #pragma once
 
-#include <string>
-
 #include <boost/program_options.hpp>
+#include <string>
 
 #include "scheduler_plugins/federated/driver.h"
 

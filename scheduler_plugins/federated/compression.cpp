@@ -34,9 +34,12 @@ std::size_t topk_count(const CompressionSpec& spec, std::size_t n) {
 
 std::size_t wire_bytes(const CompressionSpec& spec, std::size_t n) {
   switch (spec.kind) {
-    case CompressionKind::kNone: return 4 * n;
-    case CompressionKind::kTopK: return 4 + 8 * topk_count(spec, n);
-    case CompressionKind::kQuantize8: return 8 + n;
+    case CompressionKind::kNone:
+      return 4 * n;
+    case CompressionKind::kTopK:
+      return 4 + 8 * topk_count(spec, n);
+    case CompressionKind::kQuantize8:
+      return 8 + n;
   }
   return 0;
 }
@@ -103,8 +106,8 @@ void decode(const CompressionSpec& spec, std::span<const std::uint8_t> wire,
     return;
   }
   if (wire.size() != 8 + n) {
-    throw std::invalid_argument("q8 update: " + std::to_string(wire.size()) +
-                                " bytes for " + std::to_string(n) + " values");
+    throw std::invalid_argument("q8 update: " + std::to_string(wire.size()) + " bytes for " +
+                                std::to_string(n) + " values");
   }
   const double min = get_float(wire.data()), step = get_float(wire.data() + 4);
   for (std::size_t i = 0; i < n; ++i) update[i] = min + double(wire[8 + i]) * step;

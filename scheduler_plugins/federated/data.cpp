@@ -226,7 +226,8 @@ Partition partition(const Dataset& data, const PartitionSpec& spec, std::uint64_
           const std::size_t end =
               k + 1 == spec.clients
                   ? m
-                  : std::min(m, static_cast<std::size_t>(std::llround(cumulative / sum * double(m))));
+                  : std::min(m,
+                             static_cast<std::size_t>(std::llround(cumulative / sum * double(m))));
           if (end > start) {
             lists[k].insert(lists[k].end(), by_class[c].begin() + start, by_class[c].begin() + end);
             start = end;
@@ -246,8 +247,9 @@ Partition partition(const Dataset& data, const PartitionSpec& spec, std::uint64_
       }
       std::vector<std::uint32_t> sorted(n);
       std::iota(sorted.begin(), sorted.end(), 0u);
-      std::stable_sort(sorted.begin(), sorted.end(),
-                       [&](std::uint32_t a, std::uint32_t b) { return data.labels[a] < data.labels[b]; });
+      std::stable_sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return data.labels[a] < data.labels[b];
+      });
       std::vector<std::uint32_t> order(shards);
       std::iota(order.begin(), order.end(), 0u);
       sim::RandomStream rng(seed, 0, sim::purpose_id("fl-partition-shards"));

@@ -49,8 +49,7 @@ void standardise(Dataset& fit, Dataset* also = nullptr);
 // interleaved (sample i has label i % num_classes). The means depend on `seed` only, the noise on
 // (seed, draw): draws 0 and 1 of one seed are a training and a test set of the same task.
 Dataset synthetic_blobs(std::uint64_t seed, std::uint32_t num_classes, std::uint32_t dim,
-                        std::uint32_t per_class, double separation = 2.0,
-                        std::uint32_t draw = 0);
+                        std::uint32_t per_class, double separation = 2.0, std::uint32_t draw = 0);
 
 // The samples of each client, as index lists into one data set (compressed rows).
 struct Partition {
@@ -70,7 +69,7 @@ enum class PartitionKind : std::uint8_t { kIid, kDirichlet, kShards };
 struct PartitionSpec {
   PartitionKind kind = PartitionKind::kDirichlet;
   std::uint32_t clients = 100;
-  double alpha = 0.5;                 // Dirichlet concentration; REQUIRES > 0
+  double alpha = 0.5;                   // Dirichlet concentration; REQUIRES > 0
   std::uint32_t shards_per_client = 2;  // label shards (McMahan et al. 2017 use 2)
 };
 

@@ -78,13 +78,15 @@ class Runner {
 
   // Trains `client` from the current global model into `delta`; `stream` tells its local
   // random stream apart from those of its other trainings.
-  Trained train(std::uint32_t client, std::uint32_t stream, std::vector<double>& delta,
-                Scratch& scratch) {
+  Trained train(std::uint32_t client, std::uint32_t stream, std::uint32_t round,
+                std::vector<double>& delta, Scratch& scratch) {
     delta = global_;
     sim::RandomStream rng(c_.seed, client, sim::purpose_id("fl-local") + stream);
+    LocalConfig local = local_;
+    local.learning_rate *= std::pow(c_.lr_decay, double(round));
     Trained t;
-    t.result = local_sgd(model_, delta, global_, train_, partition_.client(client), local_, rng,
-                         scratch);
+    t.result =
+        local_sgd(model_, delta, global_, train_, partition_.client(client), local, rng, scratch);
     for (std::size_t j = 0; j < p_; ++j) delta[j] -= global_[j];
     if (c_.compression.kind != CompressionKind::kNone) {
       auto& w = wires_.local();
@@ -117,7 +119,7 @@ class Runner {
       sim::RandomStream pick(c_.seed, r, sim::purpose_id("fl-select"));
       selector_->select(r, n, k, {}, pick, chosen);
       tbb::parallel_for(std::uint32_t{0}, k, [&](std::uint32_t i) {
-        trained[i] = train(chosen[i], r, deltas[i], scratch_.local());
+        trained[i] = train(chosen[i], r, r, deltas[i], scratch_.local());
       });
       RoundRecord rec;
       double slowest = 0.0, weight = 0.0;
@@ -163,7 +165,7 @@ class Runner {
     sim::RandomStream first(c_.seed, 0, sim::purpose_id("fl-select"));
     selector_->select(0, n, cap, {}, first, chosen);
     tbb::parallel_for(std::uint32_t{0}, cap, [&](std::uint32_t i) {
-      slots[i].trained = train(chosen[i], i, slots[i].delta, scratch_.local());
+      slots[i].trained = train(chosen[i], i, 0, slots[i].delta, scratch_.local());
     });
     for (std::uint32_t i = 0; i < cap; ++i) {
       slots[i].client = chosen[i];
@@ -206,12 +208,13 @@ class Runner {
         if (i != s) busy.push_back(slots[i].client);
       }
       std::sort(busy.begin(), busy.end());
-      sim::RandomStream pick(c_.seed, static_cast<std::uint32_t>(seq), sim::purpose_id("fl-select"));
+      sim::RandomStream pick(c_.seed, static_cast<std::uint32_t>(seq),
+                             sim::purpose_id("fl-select"));
       selector_->select(static_cast<std::uint32_t>(seq), n, 1, busy, pick, chosen);
       slot.client = chosen[0];
       slot.version = version;
       slot.seq = seq++;
-      slot.trained = train(slot.client, static_cast<std::uint32_t>(slot.seq), slot.delta,
+      slot.trained = train(slot.client, static_cast<std::uint32_t>(slot.seq), version, slot.delta,
                            scratch_.local());
       slot.start = now;
       slot.finish = now + duration(slot.client, slot.trained.result.samples);
@@ -250,8 +253,11 @@ void validate(const FederatedConfig& c, const Partition& partition) {
               std::to_string(n) + " clients; expected 1.." + std::to_string(n));
   require(c.rounds >= 1, "rounds: expected a positive integer");
   require(c.eval_every >= 1, "eval_every: expected a positive integer");
-  require(c.local.learning_rate > 0.0 && std::isfinite(c.local.learning_rate),
-          "learning_rate: expected a positive number, got " + std::to_string(c.local.learning_rate));
+  require(
+      c.local.learning_rate > 0.0 && std::isfinite(c.local.learning_rate),
+      "learning_rate: expected a positive number, got " + std::to_string(c.local.learning_rate));
+  require(c.lr_decay > 0.0 && c.lr_decay <= 1.0,
+          "lr_decay: expected a factor in (0, 1], got " + std::to_string(c.lr_decay));
   require(c.local.batch_size >= 1, "batch_size: expected a positive integer");
   require(c.local.epochs >= 1, "epochs: expected a positive integer");
   require(c.compression.topk_fraction > 0.0 && c.compression.topk_fraction <= 1.0,

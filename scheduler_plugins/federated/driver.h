@@ -3,7 +3,8 @@
 // an asynchronous one (FedBuff) runs clients on a virtual clock with a concurrency cap. A client's
 // virtual duration is a placeholder for the device and network model of the next step:
 // latency_s + samples x epochs x training FLOPs / (device_flops x LogNormal(0, speed_sigma)),
-// the speed factor drawn once per client from stream (seed, client, "fl-speed").
+// the speed factor drawn once per client from stream (seed, client, "fl-speed"). FedBuff counts
+// rounds for lr_decay by published models.
 //
 // Clients that are not selected cost nothing: no per-client model or optimiser state exists; a
 // client's data is an index list of the partition.
@@ -30,6 +31,7 @@ struct FederatedConfig {
   std::uint32_t rounds = 50;     // synchronous rounds, or FedBuff aggregations
   std::uint32_t per_round = 10;  // clients per round (synchronous)
   LocalConfig local;             // proximal_mu comes from the strategy
+  double lr_decay = 1.0;         // the client learning rate of round r is lr x lr_decay^r
   CompressionSpec compression;
   std::uint64_t seed = 1;
   std::uint32_t eval_every = 1;  // evaluate after every n-th round, and after the last
@@ -39,10 +41,10 @@ struct FederatedConfig {
 };
 
 struct RoundRecord {
-  std::uint32_t round = 0;    // 1-based: the global model version after it
-  double virtual_time_s = 0;  // when the round ended on the virtual clock
-  std::uint32_t updates = 0;  // client updates folded in
-  double train_loss = 0;      // sample-weighted mean local training loss of those updates
+  std::uint32_t round = 0;       // 1-based: the global model version after it
+  double virtual_time_s = 0;     // when the round ended on the virtual clock
+  std::uint32_t updates = 0;     // client updates folded in
+  double train_loss = 0;         // sample-weighted mean local training loss of those updates
   std::uint64_t bytes_up = 0;    // compressed updates
   std::uint64_t bytes_down = 0;  // global models sent (float32)
   double max_staleness = 0;

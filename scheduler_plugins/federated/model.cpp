@@ -184,10 +184,9 @@ Evaluation Model::evaluate(std::span<const double> params, const Dataset& data) 
   return {right / double(n), loss / double(n)};
 }
 
-LocalResult local_sgd(const Model& model, std::span<double> params,
-                      std::span<const double> global, const Dataset& data,
-                      std::span<const std::uint32_t> samples, const LocalConfig& config,
-                      sim::RandomStream& rng, Scratch& s) {
+LocalResult local_sgd(const Model& model, std::span<double> params, std::span<const double> global,
+                      const Dataset& data, std::span<const std::uint32_t> samples,
+                      const LocalConfig& config, sim::RandomStream& rng, Scratch& s) {
   LocalResult r;
   r.samples = static_cast<std::uint32_t>(samples.size());
   if (samples.empty() || config.batch_size == 0) return r;

@@ -34,7 +34,7 @@ struct Scratch {
 };
 
 struct BatchLoss {
-  double mean = 0.0;        // mean cross-entropy over the batch
+  double mean = 0.0;         // mean cross-entropy over the batch
   double sum_squares = 0.0;  // sum over the batch of (per-sample cross-entropy)^2 (Oort)
 };
 
@@ -101,17 +101,16 @@ struct LocalConfig {
 struct LocalResult {
   std::uint32_t samples = 0;  // the client's sample count (the FedAvg weight)
   std::uint32_t steps = 0;
-  double mean_loss = 0.0;     // mean batch loss over all steps (without the proximal term)
-  double loss_rms = 0.0;      // sqrt(mean over trained samples of loss^2) (Oort)
+  double mean_loss = 0.0;  // mean batch loss over all steps (without the proximal term)
+  double loss_rms = 0.0;   // sqrt(mean over trained samples of loss^2) (Oort)
 };
 
 // Mini-batch SGD on `samples` from `params` (in/out): each epoch shuffles the samples with `rng`
 // and walks them in batches of batch_size (the last one may be smaller); each step is
 // w -= lr * (grad + mu (w - global)). `global` is read only when mu != 0. No sample: nothing
 // changes.
-LocalResult local_sgd(const Model& model, std::span<double> params,
-                      std::span<const double> global, const Dataset& data,
-                      std::span<const std::uint32_t> samples, const LocalConfig& config,
-                      sim::RandomStream& rng, Scratch& scratch);
+LocalResult local_sgd(const Model& model, std::span<double> params, std::span<const double> global,
+                      const Dataset& data, std::span<const std::uint32_t> samples,
+                      const LocalConfig& config, sim::RandomStream& rng, Scratch& scratch);
 
 }  // namespace edgetwin::scheduler_plugins::federated

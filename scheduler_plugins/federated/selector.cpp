@@ -40,8 +40,10 @@ void uniform_pick(std::uint32_t population, std::uint32_t count,
   for (std::size_t i = first; i < out.size(); ++i) {
     std::uint32_t c = out[i];
     for (std::uint32_t b : busy) {
-      if (b <= c) ++c;
-      else break;
+      if (b <= c)
+        ++c;
+      else
+        break;
     }
     out[i] = c;
   }
@@ -101,8 +103,7 @@ class OortSelector final : public ClientSelector {
               [](const Scored& a, const Scored& b) { return a.id < b.id; });
     std::uint64_t busy_explored = 0;
     for (std::uint32_t b : busy) busy_explored += arms_.count(b);
-    const std::uint64_t unexplored =
-        population - arms_.size() - (busy.size() - busy_explored);
+    const std::uint64_t unexplored = population - arms_.size() - (busy.size() - busy_explored);
     std::uint32_t explore = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(std::llround(exploration_ * count), unexplored));
     std::uint32_t exploit = count - explore;
@@ -176,9 +177,8 @@ class OortSelector final : public ClientSelector {
     }
   }
 
-  void pick_explore(std::uint32_t population, std::uint32_t k,
-                    std::span<const std::uint32_t> busy, sim::RandomStream& rng,
-                    std::vector<std::uint32_t>& out) {
+  void pick_explore(std::uint32_t population, std::uint32_t k, std::span<const std::uint32_t> busy,
+                    sim::RandomStream& rng, std::vector<std::uint32_t>& out) {
     auto free_unexplored = [&](std::uint32_t id) {
       return arms_.count(id) == 0 && !contains(busy, id);
     };
@@ -220,7 +220,8 @@ std::unique_ptr<ClientSelector> make_oort_selector() { return std::make_unique<O
 bool register_builtin_selectors(Registry<ClientSelector>& registry, std::string* error) {
   return registry.add({"random", "uniform without replacement", make_random_selector}, error) &&
          registry.add({"oort", "Oort-like: statistical x system utility with exploration",
-                       make_oort_selector}, error);
+                       make_oort_selector},
+                      error);
 }
 
 Registry<ClientSelector>& selector_registry() {

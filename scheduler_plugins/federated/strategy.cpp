@@ -1,7 +1,7 @@
+#include "scheduler_plugins/federated/strategy.h"
+
 #include <cmath>
 #include <stdexcept>
-
-#include "scheduler_plugins/federated/strategy.h"
 
 namespace edgetwin::scheduler_plugins::federated {
 namespace {
@@ -163,16 +163,21 @@ std::unique_ptr<Strategy> make_fedyogi() { return std::make_unique<FedOpt>(true)
 std::unique_ptr<Strategy> make_fedbuff() { return std::make_unique<FedBuff>(); }
 
 bool register_builtin_strategies(Registry<Strategy>& registry, std::string* error) {
-  return registry.add({"fedavg", "sample-weighted mean of the updates (McMahan et al. 2017)",
-                       make_fedavg}, error) &&
+  return registry.add(
+             {"fedavg", "sample-weighted mean of the updates (McMahan et al. 2017)", make_fedavg},
+             error) &&
          registry.add({"fedprox", "FedAvg with mu/2 ||w - w_global||^2 in the local objective",
-                       make_fedprox}, error) &&
+                       make_fedprox},
+                      error) &&
          registry.add({"fedadam", "Adam server optimiser on the mean update (Reddi et al. 2021)",
-                       make_fedadam}, error) &&
+                       make_fedadam},
+                      error) &&
          registry.add({"fedyogi", "Yogi server optimiser on the mean update (Reddi et al. 2021)",
-                       make_fedyogi}, error) &&
-         registry.add({"fedbuff", "asynchronous buffered aggregation, staleness 1/sqrt(1+s)",
-                       make_fedbuff}, error);
+                       make_fedyogi},
+                      error) &&
+         registry.add(
+             {"fedbuff", "asynchronous buffered aggregation, staleness 1/sqrt(1+s)", make_fedbuff},
+             error);
 }
 
 Registry<Strategy>& federated_registry() {

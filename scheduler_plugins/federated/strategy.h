@@ -17,13 +17,13 @@ namespace edgetwin::scheduler_plugins::federated {
 
 // Every strategy's parameters; each strategy reads those it names. Defaults as documented.
 struct StrategyParams {
-  double server_lr = 1.0;     // FedAvg, FedProx, FedBuff: the server's step on the mean update
-  double proximal_mu = 0.01;  // FedProx
-  double eta = 0.01;          // FedAdam, FedYogi: server learning rate
-  double beta1 = 0.9;         // FedAdam, FedYogi
-  double beta2 = 0.99;        // FedAdam, FedYogi
-  double tau = 1e-3;          // FedAdam, FedYogi: adaptivity; v starts at tau^2
-  std::uint32_t buffer_size = 10;      // FedBuff: K updates per aggregation
+  double server_lr = 1.0;          // FedAvg, FedProx, FedBuff: the server's step on the mean update
+  double proximal_mu = 0.01;       // FedProx
+  double eta = 0.01;               // FedAdam, FedYogi: server learning rate
+  double beta1 = 0.9;              // FedAdam, FedYogi
+  double beta2 = 0.99;             // FedAdam, FedYogi
+  double tau = 1e-3;               // FedAdam, FedYogi: adaptivity; v starts at tau^2
+  std::uint32_t buffer_size = 10;  // FedBuff: K updates per aggregation
   std::uint32_t max_concurrency = 20;  // FedBuff: clients training at once
 };
 
@@ -54,12 +54,12 @@ class Strategy {
 
 struct SelectorParams {
   // Oort (Lai et al., OSDI'21), FedScale's defaults.
-  double exploration = 0.9;        // initial share of each round's picks given to unexplored clients
+  double exploration = 0.9;  // initial share of each round's picks given to unexplored clients
   double exploration_decay = 0.98;  // multiplied in after each round
   double exploration_min = 0.3;
-  double round_penalty = 2.0;       // alpha in the system utility (T / t)^alpha for t > T
+  double round_penalty = 2.0;         // alpha in the system utility (T / t)^alpha for t > T
   double preferred_duration_s = 0.0;  // T; 0: the median duration of the explored clients
-  double cut_off = 0.95;            // exploit among clients within this share of the k-th utility
+  double cut_off = 0.95;              // exploit among clients within this share of the k-th utility
 };
 
 // What the driver learns about a client after it trained.

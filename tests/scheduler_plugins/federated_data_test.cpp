@@ -1,7 +1,6 @@
+#include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -141,11 +140,13 @@ TEST(FederatedData, IdxReaderScalesPixelsAndNamesTheBadFile) {
             missing + ": cannot open (missing or unreadable)");
   images.pop_back();  // one pixel short
   write_gz(dir / "short.gz", images);
-  EXPECT_NE(message([&] { read_idx((dir / "short.gz").string(), (dir / "lab.gz").string()); })
-                .find("short.gz: truncated"),
+  EXPECT_NE(message([&] {
+              read_idx((dir / "short.gz").string(), (dir / "lab.gz").string());
+            }).find("short.gz: truncated"),
             std::string::npos);
-  EXPECT_NE(message([&] { read_idx((dir / "lab.gz").string(), (dir / "lab.gz").string()); })
-                .find("not an IDX image file"),
+  EXPECT_NE(message([&] {
+              read_idx((dir / "lab.gz").string(), (dir / "lab.gz").string());
+            }).find("not an IDX image file"),
             std::string::npos);
   fs::remove_all(dir);
 }

@@ -1,6 +1,5 @@
-#include <tbb/global_control.h>
-
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <numeric>
 
@@ -161,8 +160,9 @@ TEST(FederatedDriver, BadConfigurationsAreNamed) {
   EXPECT_EQ(message(c), "per_round: 21 clients per round out of 20 clients; expected 1..20");
   c = small_config();
   c.strategy = "fedsgd";
-  EXPECT_EQ(message(c),
-            "strategy: unknown plug-in 'fedsgd'; valid: fedadam, fedavg, fedbuff, fedprox, fedyogi");
+  EXPECT_EQ(
+      message(c),
+      "strategy: unknown plug-in 'fedsgd'; valid: fedadam, fedavg, fedbuff, fedprox, fedyogi");
   c = small_config();
   c.selector = "fastest";
   EXPECT_EQ(message(c), "selector: unknown plug-in 'fastest'; valid: oort, random");
