@@ -24,14 +24,16 @@ FederatedConfig small_config() {
   return c;
 }
 
-TEST(FederatedDriver, FedAvgWithOneClientAndOneFullBatchStepIsCentralisedSgd) {
+TEST(FederatedDriver, FedAvgWithOneClientAndOneFullBatchStepPerRoundIsCentralisedSgd) {
   // One client holds every sample; one local step on the full batch equals one step of
   // centralised gradient descent: w1 = w0 - lr grad(w0). The client sums the batch in shuffled
-  // order, so agreement is to rounding: within 1e-12.
+  // order, so agreement is to rounding: within 1e-12. A second round with lr_decay 0.5 takes
+  // w2 = w1 - 0.5 lr grad(w1).
   Fixture f;
   const Partition one = partition(f.train, {PartitionKind::kIid, 1, 0.5, 2}, 1);
   FederatedConfig c = small_config();
-  c.rounds = 1;
+  c.rounds = 2;
+  c.lr_decay = 0.5;
   c.per_round = 1;
   c.local.batch_size = static_cast<std::uint32_t>(f.train.size());
   c.local.max_steps = 1;
@@ -45,10 +47,11 @@ TEST(FederatedDriver, FedAvgWithOneClientAndOneFullBatchStepIsCentralisedSgd) {
     std::vector<std::uint32_t> all(f.train.size());
     std::iota(all.begin(), all.end(), 0u);
     Scratch s;
-    model.loss_gradient(w, f.train, all, g, s);
-    for (std::size_t j = 0; j < w.size(); ++j) {
-      ASSERT_NEAR(r.params[j], w[j] - c.local.learning_rate * g[j], 1e-12) << j;
+    for (double lr : {c.local.learning_rate, 0.5 * c.local.learning_rate}) {
+      model.loss_gradient(w, f.train, all, g, s);
+      for (std::size_t j = 0; j < w.size(); ++j) w[j] -= lr * g[j];
     }
+    for (std::size_t j = 0; j < w.size(); ++j) ASSERT_NEAR(r.params[j], w[j], 1e-12) << j;
   }
 }
 
