@@ -36,6 +36,22 @@ TEST(FederatedData, SyntheticBlobsAreDeterministicAndLabelledRoundRobin) {
   EXPECT_EQ(a.labels[5], 1);  // 5 % 4
 }
 
+TEST(FederatedData, StandardiseUsesTheFitSetsMeanAndDeviationForBoth) {
+  // Fit samples (0, 2) and (2, 2): means (1, 2), population deviations (1, 0). The first feature
+  // maps to (x - 1) / 1; the second has no variance and is only centred: x - 2. The other set's
+  // (3, 5) becomes (2, 3).
+  Dataset fit, other;
+  fit.dim = other.dim = 2;
+  fit.num_classes = other.num_classes = 2;
+  fit.features = {0, 2, 2, 2};
+  fit.labels = {0, 1};
+  other.features = {3, 5};
+  other.labels = {0};
+  standardise(fit, &other);
+  EXPECT_EQ(fit.features, (std::vector<float>{-1, 0, 1, 0}));
+  EXPECT_EQ(other.features, (std::vector<float>{2, 3}));
+}
+
 TEST(FederatedData, DirichletPartitionAssignsEverySampleOnceAndDependsOnlyOnTheSeed) {
   const Dataset data = synthetic_blobs(1, 10, 2, 300);
   PartitionSpec spec{PartitionKind::kDirichlet, 50, 0.5, 2};
