@@ -70,6 +70,33 @@ TEST(FederatedData, DirichletPartitionAssignsEverySampleOnceAndDependsOnlyOnTheS
   }
 }
 
+// The mean number of distinct labels held by a client.
+double mean_labels(const Dataset& data, const Partition& p) {
+  double sum = 0.0;
+  for (std::uint32_t k = 0; k < p.num_clients(); ++k) {
+    std::set<int> labels;
+    for (std::uint32_t i : p.client(k)) labels.insert(data.labels[i]);
+    sum += double(labels.size());
+  }
+  return sum / p.num_clients();
+}
+
+TEST(FederatedData, SmallerDirichletAlphaConcentratesClientsOnFewerLabels) {
+  // 10 classes x 300 samples over 50 clients. Dir(0.05) puts nearly all of a class on a few of
+  // the 50 clients, so a client holds few labels (2.24 on average with seed 4, against 10 possible;
+  // the bound leaves room for other seeds). Dir(100) is close to uniform, 6 expected samples of
+  // each class per client, so every client has all 10. alpha = 0.01 must not underflow (log-space
+  // gamma draws).
+  const Dataset data = synthetic_blobs(1, 10, 2, 300);
+  const double skewed =
+      mean_labels(data, partition(data, {PartitionKind::kDirichlet, 50, 0.05, 2}, 4));
+  const double even =
+      mean_labels(data, partition(data, {PartitionKind::kDirichlet, 50, 100, 2}, 4));
+  EXPECT_LT(skewed, 4.0);
+  EXPECT_GT(even, 9.5);
+  expect_each_sample_once(partition(data, {PartitionKind::kDirichlet, 50, 0.01, 2}, 4), 3000);
+}
+
 TEST(FederatedData, DirichletAlphaMustBePositive) {
   const Dataset data = synthetic_blobs(1, 3, 2, 10);
   for (double alpha : {0.0, -1.0}) {
