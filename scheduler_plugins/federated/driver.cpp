@@ -31,7 +31,8 @@ std::unique_ptr<ClientSelector> make_selector(const FederatedConfig& c) {
   return s;
 }
 
-// One client's training from `global` into `delta` (its update, compressed and decoded).
+// What one client's training reports besides its update (the update itself, compressed and
+// decoded, is written to the caller's buffer).
 struct Trained {
   LocalResult result;
   std::uint64_t bytes_up = 0;
