@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/bench_federated.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/engine.h"
@@ -156,7 +157,9 @@ int bench_command(const std::vector<std::string>& args) {
       ("seed", po::value(&placement.seed)->default_value(placement.seed),
        "scheduler: seed of the cluster and the workload")
       ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
-               "{\"flow_changes_per_s\": ...} (network) or {\"placements_per_s\": ...} (scheduler)");
+               "{\"flow_changes_per_s\": ...} (network), {\"placements_per_s\": ...} (scheduler)");
+  FederatedBenchOptions federated;
+  add_federated_options(options, federated);
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
@@ -172,7 +175,8 @@ int bench_command(const std::vector<std::string>& args) {
     return bench_network(vm, churn);
   }
   if (what == "scheduler") return bench_scheduler(vm, placement, arch);
-  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, network, scheduler"};
+  if (what == "federated") return bench_federated(vm, federated);
+  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, federated, network, scheduler"};
 }
 
 }  // namespace edgetwin::cli

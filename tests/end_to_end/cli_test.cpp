@@ -251,6 +251,32 @@ TEST(EndToEnd, BenchSchedulerRejectsBadOptionsWithExitTwo) {
   }
 }
 
+TEST(EndToEnd, BenchFederatedTrainsAndRefusesBadSettingsWithExitTwo) {
+  const std::string base = "bench federated --data synthetic --clients 20 --rounds 3 ";
+  const Command ok = cli(base + "--per-round 5 --json");
+  ASSERT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out.rfind("{\"benchmark\":\"federated\"", 0), 0u);
+  EXPECT_NE(ok.out.find("\"final_accuracy\":"), std::string::npos);
+  const std::pair<const char*, const char*> bad[] = {
+      {"--per-round 21", "per_round: 21 clients per round out of 20 clients"},
+      {"--alpha 0", "Dirichlet alpha must be a positive number"},
+      {"--strategy fedsgd", "valid: fedadam, fedavg, fedbuff, fedprox, fedyogi"},
+      {"--model cnn", "unknown model 'cnn'; valid: mlp, softmax"},
+      {"--compression zip", "unknown compression 'zip'"},
+  };
+  for (const auto& [option, message] : bad) {
+    const Command c = cli(base + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << option;  // no partial output
+  }
+  const Command missing = cli("bench federated --data /nonexistent-fl-dir --rounds 1 2>&1");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("/nonexistent-fl-dir/train-images-idx3-ubyte.gz: cannot open"),
+            std::string::npos)
+      << missing.out;
+}
+
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
   const Command printed = cli("validate " + scenario + " --print");
