@@ -90,7 +90,8 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
   config.events_per_lp = count_option("events-per-lp", o.events_per_lp, 1 << 20);
   config.partitions = count_option("partitions", o.partitions, std::min<std::int64_t>(1024, o.lps));
   const auto threads = static_cast<int>(count_option("threads", o.threads, 1024));
-  if (!(o.remote >= 0.0 && o.remote <= 1.0)) throw BadInput{"--remote: expected a fraction in [0, 1]"};
+  if (!(o.remote >= 0.0 && o.remote <= 1.0))
+    throw BadInput{"--remote: expected a fraction in [0, 1]"};
   if (o.remote > 0.0 && config.partitions < 2) {
     throw BadInput{"--remote: events go to other partitions, so --partitions must be at least 2"};
   }
@@ -99,8 +100,9 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
   config.mean = duration_option("mean", o.mean);
   config.seed = o.seed;
   if (config.lookahead < 1) {
-    throw BadInput{"--lookahead: must be positive: the parallel engine advances in windows of one "
-                   "lookahead, and PHOLD's delays are at least the lookahead"};
+    throw BadInput{
+        "--lookahead: must be positive: the parallel engine advances in windows of one "
+        "lookahead, and PHOLD's delays are at least the lookahead"};
   }
   if (config.mean < config.lookahead) throw BadInput{"--mean: must be at least --lookahead"};
   const sim::Time until = o.until.empty() ? 100 * config.mean : duration_option("until", o.until);
@@ -110,8 +112,9 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
   if (vm.count("mpi")) {
     if (!parallel) throw BadInput{"--mpi: needs --engine parallel"};
     if (!sim::mpi_built()) {
-      throw BadInput{"--mpi: this edgetwin was built without MPI (configure with "
-                     "-DEDGETWIN_WITH_MPI=ON)"};
+      throw BadInput{
+          "--mpi: this edgetwin was built without MPI (configure with "
+          "-DEDGETWIN_WITH_MPI=ON)"};
     }
     ranks = sim::make_mpi_exchange();
   }
@@ -150,28 +153,31 @@ int bench_phold(const po::variables_map& vm, const PholdOptions& o, const std::s
   if (!printer) return kExitOk;
   if (vm.count("json")) {
     std::printf(
-        "{\"benchmark\":\"engine\",\"model\":\"phold\",\"ranks\":%d,\"engine\":\"%s\",\"event_list\":\"%s\","
+        "{\"benchmark\":\"engine\",\"model\":\"phold\",\"ranks\":%d,\"engine\":\"%s\",\"event_"
+        "list\":\"%s\","
         "\"lps\":%u,\"events_per_lp\":%u,\"remote\":%g,\"lookahead_ns\":%lld,\"mean_ns\":%lld,"
         "\"partitions\":%u,\"threads\":%d,\"threads_used\":%d,\"until_ns\":%lld,\"seed\":%llu,"
         "\"events_total\":%llu,\"windows\":%llu,\"cross_partition_events\":%llu,"
         "\"events\":%llu,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f",
-        ranks ? ranks->ranks() : 1, o.engine.c_str(), list_name.c_str(), config.lps, config.events_per_lp, config.remote,
-        static_cast<long long>(config.lookahead), static_cast<long long>(config.mean),
-        config.partitions, parallel ? threads : 1, threads_used, static_cast<long long>(until),
-        static_cast<unsigned long long>(config.seed), static_cast<unsigned long long>(total),
-        static_cast<unsigned long long>(windows), static_cast<unsigned long long>(cross),
-        static_cast<unsigned long long>(stats.events), stats.wall_seconds, cpu1 - cpu0, rate);
+        ranks ? ranks->ranks() : 1, o.engine.c_str(), list_name.c_str(), config.lps,
+        config.events_per_lp, config.remote, static_cast<long long>(config.lookahead),
+        static_cast<long long>(config.mean), config.partitions, parallel ? threads : 1,
+        threads_used, static_cast<long long>(until), static_cast<unsigned long long>(config.seed),
+        static_cast<unsigned long long>(total), static_cast<unsigned long long>(windows),
+        static_cast<unsigned long long>(cross), static_cast<unsigned long long>(stats.events),
+        stats.wall_seconds, cpu1 - cpu0, rate);
     if (fingerprint) {
-      std::printf(",\"fingerprint\":\"%016llx\"", static_cast<unsigned long long>(fingerprint_value));
+      std::printf(",\"fingerprint\":\"%016llx\"",
+                  static_cast<unsigned long long>(fingerprint_value));
     }
     std::printf("}\n");
   } else {
-    std::printf("phold, %s engine (%d threads), %u LPs in %u partitions, %u events per LP, "
-                "%.0f%% remote: %llu events in %.3f s = %.2f M events/s (%llu windows)\n",
-                o.engine.c_str(), parallel ? threads_used : 1, config.lps, config.partitions,
-                config.events_per_lp, 100.0 * config.remote,
-                static_cast<unsigned long long>(stats.events), stats.wall_seconds, rate / 1e6,
-                static_cast<unsigned long long>(windows));
+    std::printf(
+        "phold, %s engine (%d threads), %u LPs in %u partitions, %u events per LP, "
+        "%.0f%% remote: %llu events in %.3f s = %.2f M events/s (%llu windows)\n",
+        o.engine.c_str(), parallel ? threads_used : 1, config.lps, config.partitions,
+        config.events_per_lp, 100.0 * config.remote, static_cast<unsigned long long>(stats.events),
+        stats.wall_seconds, rate / 1e6, static_cast<unsigned long long>(windows));
     if (fingerprint) {
       std::printf("fingerprint %016llx\n", static_cast<unsigned long long>(fingerprint_value));
     }

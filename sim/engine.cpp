@@ -29,21 +29,21 @@ void Engine::throw_in_the_past(LpId source, LpId target, Time at, std::uint16_t 
 }
 
 void Engine::throw_foreign_source(LpId source, LpId target, Time at) const {
-  throw std::logic_error(
-      "parallel engine: an event for LP " + std::to_string(target) + " at " + std::to_string(at) +
-      " ns was scheduled on behalf of LP " + std::to_string(source) + " (partition " +
-      std::to_string(partition_of_[source]) + ") while partition " + std::to_string(partition_) +
-      " was running (now " + std::to_string(now_) +
-      " ns): a model may schedule only for LPs of the partition it runs in");
+  throw std::logic_error("parallel engine: an event for LP " + std::to_string(target) + " at " +
+                         std::to_string(at) + " ns was scheduled on behalf of LP " +
+                         std::to_string(source) + " (partition " +
+                         std::to_string(partition_of_[source]) + ") while partition " +
+                         std::to_string(partition_) + " was running (now " + std::to_string(now_) +
+                         " ns): a model may schedule only for LPs of the partition it runs in");
 }
 
 void Engine::throw_within_lookahead(LpId source, LpId target, Time at, std::uint16_t kind) const {
   throw std::logic_error(
       "parallel engine: LP " + std::to_string(source) + " (partition " +
       std::to_string(partition_) + ") scheduled an event of kind " + std::to_string(kind) +
-      " for LP " + std::to_string(target) + " (partition " +
-      std::to_string(partition_of_[target]) + ") at " + std::to_string(at) + " ns, " +
-      std::to_string(at - now_) + " ns after its current time " + std::to_string(now_) +
+      " for LP " + std::to_string(target) + " (partition " + std::to_string(partition_of_[target]) +
+      ") at " + std::to_string(at) + " ns, " + std::to_string(at - now_) +
+      " ns after its current time " + std::to_string(now_) +
       " ns; events between partitions must be at least the lookahead (" +
       std::to_string(lookahead_) +
       " ns) ahead: declare a smaller lookahead or put both LPs in one partition");
@@ -63,7 +63,9 @@ void Engine::enable_fingerprint() {
 
 std::uint64_t Engine::fingerprint() const { return fold_fingerprints(own_hash_); }
 
-RunStats Engine::run(Model& model, Time until) { return run_events(model, ~std::uint64_t{0}, until); }
+RunStats Engine::run(Model& model, Time until) {
+  return run_events(model, ~std::uint64_t{0}, until);
+}
 
 RunStats Engine::run_events(Model& model, std::uint64_t max_events, Time until) {
   stop_ = false;
@@ -76,8 +78,8 @@ RunStats Engine::loop(List& list, Model& model, std::uint64_t max_events, Time u
   using Clock = std::chrono::steady_clock;
   const auto wall_start = Clock::now();
   const std::uint64_t first = events_;
-  const std::uint64_t last = max_events > ~std::uint64_t{0} - first ? ~std::uint64_t{0}
-                                                                    : first + max_events;
+  const std::uint64_t last =
+      max_events > ~std::uint64_t{0} - first ? ~std::uint64_t{0} : first + max_events;
   while (!list.empty() && events_ < last) {
     const Event& next = list.top();
     if (next.time > until) break;
@@ -89,7 +91,8 @@ RunStats Engine::loop(List& list, Model& model, std::uint64_t max_events, Time u
     ++events_;
     if (stop_) break;
     if (progress_ && (events_ & progress_mask_) == 0) {
-      progress_({now_, until, events_, std::chrono::duration<double>(Clock::now() - wall_start).count()});
+      progress_(
+          {now_, until, events_, std::chrono::duration<double>(Clock::now() - wall_start).count()});
     }
   }
   if (!stop_ && events_ < last && until != kTimeMax && now_ < until) now_ = until;

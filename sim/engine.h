@@ -74,7 +74,8 @@ class alignas(64) Engine {
   // does and `at` is closer to now() than the lookahead.
   void schedule(LpId source, LpId target, Time at, std::uint16_t kind, std::uint64_t payload = 0,
                 std::uint16_t aux = 0) {
-    if (at < now_) [[unlikely]] throw_in_the_past(source, target, at, kind);
+    if (at < now_) [[unlikely]]
+      throw_in_the_past(source, target, at, kind);
     if (partition_of_ == nullptr) {
       push(Event{at, make_key(source, seq_[source]++), target, kind, aux, payload});
     } else {
@@ -102,7 +103,8 @@ class alignas(64) Engine {
   EventListKind event_list_kind() const { return list_kind_; }
 
   // Receives progress about every `every_events` events (a power of two is rounded to).
-  void set_progress(std::function<void(const Progress&)> sink, std::uint64_t every_events = 1 << 18);
+  void set_progress(std::function<void(const Progress&)> sink,
+                    std::uint64_t every_events = 1 << 18);
 
   // Starts the per-LP fingerprint (see fingerprint_step) of the events handled from now on: the
   // determinism tests compare it across event lists, engines and thread counts.
@@ -123,13 +125,15 @@ class alignas(64) Engine {
   void route(LpId source, LpId target, Time at, std::uint16_t kind, std::uint64_t payload,
              std::uint16_t aux) {
     const std::uint32_t home = partition_of_[target];
-    if (partition_of_[source] != partition_) [[unlikely]] throw_foreign_source(source, target, at);
+    if (partition_of_[source] != partition_) [[unlikely]]
+      throw_foreign_source(source, target, at);
     const Event e{at, make_key(source, seq_[source]++), target, kind, aux, payload};
     if (home == partition_) {
       push(e);
       return;
     }
-    if (at - now_ < lookahead_) [[unlikely]] throw_within_lookahead(source, target, at, kind);
+    if (at - now_ < lookahead_) [[unlikely]]
+      throw_within_lookahead(source, target, at, kind);
     outbox_[home].push_back(e);
     ++sent_;
     if (at < sent_min_) sent_min_ = at;
@@ -152,8 +156,8 @@ class alignas(64) Engine {
   HeapEventList heap_;
   LadderEventList ladder_;
   std::uint32_t lp_count_;
-  std::vector<std::uint64_t> own_seq_;  // per-LP sequence numbers (sequential engine)
-  std::uint64_t* seq_;                  // own_seq_, or the parallel engine's shared array
+  std::vector<std::uint64_t> own_seq_;   // per-LP sequence numbers (sequential engine)
+  std::uint64_t* seq_;                   // own_seq_, or the parallel engine's shared array
   std::vector<std::uint64_t> own_hash_;  // per-LP fingerprint chains (sequential engine)
   std::uint64_t* lp_hash_ = nullptr;     // null while the fingerprint is off
   Time now_ = 0;

@@ -50,8 +50,7 @@ class MpiExchange final : public RankExchange {
       send_counts_[r] = static_cast<int>(send[r].size() * sizeof(Event));
       send_flat_.insert(send_flat_.end(), send[r].begin(), send[r].end());
     }
-    MPI_Alltoall(send_counts_.data(), 1, MPI_INT, recv_counts_.data(), 1, MPI_INT,
-                 MPI_COMM_WORLD);
+    MPI_Alltoall(send_counts_.data(), 1, MPI_INT, recv_counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
     int total = 0;
     for (std::size_t r = 0; r < recv_counts_.size(); ++r) {
       recv_offsets_[r] = total;

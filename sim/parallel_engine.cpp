@@ -1,15 +1,15 @@
 #include "sim/parallel_engine.h"
 
-#include <algorithm>
-#include <chrono>
-#include <stdexcept>
-#include <string>
-
 #include <tbb/blocked_range.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
 
 namespace edgetwin::sim {
 namespace {
@@ -28,9 +28,11 @@ struct ParallelEngine::Shared {
   tbb::affinity_partitioner affinity;
 };
 
-ParallelEngine::ParallelEngine(std::vector<std::uint32_t> partition_of, Time lookahead,
-                               int threads, EventListKind list, RankExchange* ranks)
-    : partition_of_(std::move(partition_of)), lookahead_(lookahead), threads_(threads),
+ParallelEngine::ParallelEngine(std::vector<std::uint32_t> partition_of, Time lookahead, int threads,
+                               EventListKind list, RankExchange* ranks)
+    : partition_of_(std::move(partition_of)),
+      lookahead_(lookahead),
+      threads_(threads),
       ranks_(ranks) {
   if (lookahead_ <= 0) {
     throw std::invalid_argument(
@@ -209,8 +211,8 @@ RunStats ParallelEngine::run(Model& model, Time until) {
   };
   agree_over_ranks();
   while (any && start <= until) {
-    const Time last = std::min(until, start > kTimeMax - lookahead_ ? kTimeMax
-                                                                    : start + lookahead_ - 1);
+    const Time last =
+        std::min(until, start > kTimeMax - lookahead_ ? kTimeMax : start + lookahead_ - 1);
     const auto locals = static_cast<std::uint32_t>(local_parts_.size());
     if (shared_->arena.max_concurrency() == 1) {
       for (std::uint32_t p : local_parts_) run_partition(p, model, last);

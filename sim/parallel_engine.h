@@ -94,7 +94,7 @@ class ParallelEngine {
   std::uint64_t fingerprint() const;
 
  private:
-  struct Shared;  // the TBB arena and partitioner: kept out of this header
+  struct Shared;               // the TBB arena and partitioner: kept out of this header
   struct alignas(64) Report {  // what a partition tells the main thread after a window
     bool has_next = false;
     Time next = 0;

@@ -246,7 +246,8 @@ TEST(Phold, ResumingAtHorizonsGivesTheSameSequenceAsOneRun) {
   ParallelEngine engine(model.partition_map(), config.lookahead, 2);
   engine.enable_fingerprint();
   model.start(engine);
-  for (Time until : {Time{1'234'567}, 5 * kMillisecond, 10 * kMillisecond}) engine.run(model, until);
+  for (Time until : {Time{1'234'567}, 5 * kMillisecond, 10 * kMillisecond})
+    engine.run(model, until);
   EXPECT_EQ(engine.events_handled(), whole.events);
   EXPECT_EQ(engine.fingerprint(), whole.fingerprint);
 }
