@@ -1,0 +1,166 @@
+// The parallel scheduler makes the sequential framework's decisions: thousands of random pods on
+// a few thousand random nodes, step by step, for 1, 2 and 4 threads, exhaustive and sampled.
+#include "scheduler_plugins/placement/parallel_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <tbb/global_control.h>
+
+#include <random>
+#include <set>
+
+#include "models/device_catalog.h"
+#include "scheduler_plugins/placement/plugins.h"
+
+namespace edgetwin::scheduler_plugins::placement {
+namespace {
+
+constexpr std::int64_t kMiB = 1024LL * 1024;
+
+NodeTable random_cluster(int nodes, std::mt19937_64& rng) {
+  const auto& types = models::builtin_device_types();
+  NodeTable t;
+  for (int i = 0; i < nodes; ++i) {
+    NodeSpec spec = node_from_device_type(types[rng() % types.size()], "n" + std::to_string(i),
+                                          "site" + std::to_string(rng() % 20),
+                                          "zone" + std::to_string(rng() % 4));
+    spec.labels.emplace_back("tier", rng() % 3 == 0 ? "edge" : "core");
+    if (rng() % 5 == 0) spec.taints.push_back({"flaky", "", TaintEffect::kPreferNoSchedule});
+    if (rng() % 11 == 0) spec.taints.push_back({"dedicated", "ml", TaintEffect::kNoSchedule});
+    if (rng() % 4 == 0) spec.images.push_back("infer");
+    t.add_node(spec);
+  }
+  t.set_image_size("infer", 400 * kMiB);
+  return t;
+}
+
+PodSpec random_pod(std::mt19937_64& rng) {
+  PodSpec p;
+  p.cpu_milli = static_cast<std::int64_t>(rng() % 5) * 250;  // 0 (unset) .. 1000m
+  p.memory_bytes = static_cast<std::int64_t>(rng() % 9) * 128 * kMiB;
+  const std::string app = "app=a" + std::to_string(rng() % 6);
+  p.labels = {app};
+  if (rng() % 2) p.image = "infer";
+  if (rng() % 3 == 0) p.tolerations = {{"dedicated", "ml", false, false, TaintEffect::kNoSchedule}};
+  p.preferred_node_affinity = {
+      {static_cast<std::int64_t>(1 + rng() % 100),
+       {{{"tier", NodeSelectorRequirement::Op::kIn, {"edge"}}}}},
+      {static_cast<std::int64_t>(1 + rng() % 100),
+       {{{"accelerator", NodeSelectorRequirement::Op::kIn, {"gpu"}}}}}};
+  if (rng() % 8 == 0) {
+    p.required_node_affinity = {{{{"arch", NodeSelectorRequirement::Op::kIn, {"aarch64"}}}}};
+  } else if (rng() % 40 == 0) {  // no node has this arch: unschedulable, every node examined
+    p.required_node_affinity = {{{{"arch", NodeSelectorRequirement::Op::kIn, {"riscv64"}}}}};
+  }
+  switch (rng() % 6) {
+    case 0:
+      p.topology_spread = {{1 + static_cast<int>(rng() % 3), TopologyKey::kZone, true, app}};
+      break;
+    case 1:
+      p.topology_spread = {{1, TopologyKey::kSite, false, app}};
+      break;
+    case 2:
+      p.anti_affinity = {{app, TopologyKey::kHostname}};
+      break;
+    default:
+      break;
+  }
+  return p;
+}
+
+void add_plugins(Framework& f) {
+  add_default_plugins(f);
+  FitArgs most;
+  most.strategy = FitStrategy::kMostAllocated;
+  ASSERT_TRUE(f.add_plugin(make_node_resources_fit(most), 2));
+}
+
+// Runs `pods` random pods through the sequential framework and parallel schedulers with 1, 2 and
+// 4 threads, each on its own copy of the cluster, and compares every cycle's result.
+void expect_same_decisions(int nodes, int pods, int percentage, std::uint64_t seed) {
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, 4);
+  std::mt19937_64 rng(seed);
+  const NodeTable cluster = random_cluster(nodes, rng);
+  NodeTable seq_table = cluster;
+  Framework sequential(percentage);
+  add_plugins(sequential);
+  const int kThreads[] = {1, 2, 4};
+  std::vector<NodeTable> tables(3, cluster);
+  std::vector<std::unique_ptr<Framework>> configs;
+  std::vector<std::unique_ptr<ParallelScheduler>> parallel;
+  for (int threads : kThreads) {
+    configs.push_back(std::make_unique<Framework>(percentage));
+    add_plugins(*configs.back());
+    // A small grain so that even the sampled scans split into many tasks.
+    parallel.push_back(std::make_unique<ParallelScheduler>(*configs.back(), threads, 64));
+  }
+  std::set<int> chosen;
+  int unschedulable = 0;
+  for (int i = 0; i < pods; ++i) {
+    const PodSpec pod = random_pod(rng);
+    const Framework::Result want = sequential.schedule(seq_table, pod);
+    for (std::size_t k = 0; k < parallel.size(); ++k) {
+      const ParallelScheduler::Result got = parallel[k]->schedule(tables[k], pod);
+      ASSERT_EQ(got.node, want.node) << "pod " << i << ", " << kThreads[k] << " threads";
+      ASSERT_EQ(got.total_score, want.total_score) << "pod " << i;
+      ASSERT_EQ(got.nodes_examined, want.nodes_examined) << "pod " << i;
+      ASSERT_EQ(got.feasible, want.feasible) << "pod " << i;
+      ASSERT_EQ(parallel[k]->next_start_node_index(), sequential.next_start_node_index());
+    }
+    chosen.insert(want.node);
+    unschedulable += want.node < 0;
+  }
+  // Every table saw the same binds.
+  for (const NodeTable& t : tables) {
+    EXPECT_EQ(t.req_cpu_, seq_table.req_cpu_);
+    EXPECT_EQ(t.req_mem_, seq_table.req_mem_);
+  }
+  // The run is not degenerate: many distinct nodes chosen, and some pods found no node.
+  EXPECT_GT(chosen.size(), static_cast<std::size_t>(pods / 10));
+  EXPECT_GT(unschedulable, 0);
+}
+
+TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkExhaustively) {
+  expect_same_decisions(1500, 1500, 100, 21);
+}
+
+TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkWithAdaptiveSampling) {
+  // 2,500 nodes: 50 - 2500/125 = 30 % -> 750 feasible nodes wanted per cycle, found in rotation.
+  expect_same_decisions(2500, 2500, 0, 22);
+}
+
+TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkWithASmallSample) {
+  // 10 % of 2,000 = 200 per cycle: many waves stop part-way through a chunk.
+  expect_same_decisions(2000, 2000, 10, 23);
+}
+
+TEST(ParallelScheduler, ReportsTheFeasibleNodesInScanOrderAndTheirTotals) {
+  // 300 identical nodes, 50 % sampled -> 150 per cycle, scan starts at node 0 then at 150.
+  NodeTable t;
+  for (int i = 0; i < 300; ++i) {
+    NodeSpec spec;
+    spec.cpu_milli = 4000;
+    spec.memory_bytes = 4096 * kMiB;
+    t.add_node(spec);
+  }
+  Framework f(50);
+  ASSERT_TRUE(f.add_plugin(make_node_resources_fit({}), 1));
+  ParallelScheduler p(f, 2, 16);
+  PodSpec pod;
+  pod.cpu_milli = 1000;
+  pod.memory_bytes = 1024 * kMiB;
+  ParallelScheduler::Result r = p.select(t, pod);
+  EXPECT_EQ(r.nodes_examined, 150);
+  EXPECT_EQ(p.last_feasible().front(), 0);
+  EXPECT_EQ(p.last_feasible().back(), 149);
+  // LeastAllocated: cpu (4000 - 1000) x 100 / 4000 = 75, memory (4096 - 1024) x 100 / 4096 = 75.
+  EXPECT_EQ(p.last_totals()[7], 75);
+  EXPECT_EQ(r.node, 0);
+  r = p.select(t, pod);
+  EXPECT_EQ(p.last_feasible().front(), 150);
+  EXPECT_EQ(r.node, 150);
+  EXPECT_EQ(p.next_start_node_index(), 0);
+}
+
+}  // namespace
+}  // namespace edgetwin::scheduler_plugins::placement
