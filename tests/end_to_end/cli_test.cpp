@@ -235,5 +235,27 @@ TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
 }
 
+TEST(EndToEnd, PluginLibrariesLoadBeforeAnyCommandAndAMissingOneIsBadInput) {
+  const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/mm1.json";
+  const std::string plugin = EDGETWIN_EXAMPLE_PLUGIN;
+  EXPECT_EQ(cli("validate " + scenario + " --plugin " + plugin).exit_code, 0);
+  EXPECT_EQ(cli("bench engine --pending 100 --events 1000 --plugin=" + plugin).exit_code, 0);
+  // The same library twice: its plug-in's name is taken the second time.
+  const Command twice = cli("validate " + scenario + " --plugin " + plugin + " --plugin " + plugin +
+                            " 2>&1");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.out.find("'LabelMatch' is already registered"), std::string::npos) << twice.out;
+  // A missing library: exit 2, the path named, and no result file.
+  const std::string out = work("plugin_missing.h5");
+  fs::remove(out);
+  const Command missing = cli("run " + scenario + " -o " + out + " --plugin no/such/lib.so 2>&1");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("edgetwin run: --plugin: plug-in library 'no/such/lib.so': no such file"),
+            std::string::npos)
+      << missing.out;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(cli("validate " + scenario + " --plugin 2>/dev/null").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace edgetwin
