@@ -138,11 +138,14 @@ BatchScheduler::Result BatchScheduler::schedule(NodeTable& nodes, std::span<cons
       order.resize(feasible.size());
       std::iota(order.begin(), order.end(), 0);
       const std::size_t keep = std::min(m, order.size());
-      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep),
-                        order.end(), [&](std::size_t a, std::size_t b) {
-                          return totals[a] != totals[b] ? totals[a] > totals[b]
-                                                        : feasible[a] < feasible[b];
-                        });
+      const auto better = [&](std::size_t a, std::size_t b) {
+        return totals[a] != totals[b] ? totals[a] > totals[b] : feasible[a] < feasible[b];
+      };
+      // Linear selection of the best `keep`, then only those sorted (a strict total order: the
+      // same candidates in the same order whatever the algorithms' internals).
+      const auto cut = order.begin() + static_cast<std::ptrdiff_t>(keep);
+      if (keep < order.size()) std::nth_element(order.begin(), cut, order.end(), better);
+      std::sort(order.begin(), cut, better);
       problem_.candidates[k].clear();
       problem_.totals[k].clear();
       for (std::size_t c = 0; c < keep; ++c) {
