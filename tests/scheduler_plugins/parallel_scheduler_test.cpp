@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "allocation_counter.h"
 #include "models/device_catalog.h"
 #include "scheduler_plugins/placement/plugins.h"
 
@@ -160,6 +161,37 @@ TEST(ParallelScheduler, ReportsTheFeasibleNodesInScanOrderAndTheirTotals) {
   EXPECT_EQ(p.last_feasible().front(), 150);
   EXPECT_EQ(r.node, 150);
   EXPECT_EQ(p.next_start_node_index(), 0);
+}
+
+TEST(ParallelScheduler, ASecondCycleOfTheSameShapeAllocatesNothingOnAnyThread) {
+  // operator new is counted on every thread (allocation_counter.cpp); TBB's own task storage
+  // comes from its allocator, not from operator new.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism, 2);
+  std::mt19937_64 rng(9);
+  NodeTable t = random_cluster(2000, rng);
+  PodSpec p;
+  p.cpu_milli = 200;
+  p.memory_bytes = 128 * kMiB;
+  p.labels = {"app=web"};
+  p.image = "infer";
+  p.preferred_node_affinity = {{30, {{{"tier", NodeSelectorRequirement::Op::kIn, {"edge"}}}}}};
+  p.topology_spread = {{5, TopologyKey::kZone, true, "app=web"},
+                       {2, TopologyKey::kSite, false, "app=web"}};
+  p.anti_affinity = {{"app=db", TopologyKey::kHostname}};
+  for (int i = 0; i < 40; ++i) t.bind(i * 13, p);
+  for (int percentage : {0, 100}) {
+    for (int threads : {1, 2}) {
+      Framework framework(percentage);
+      add_plugins(framework);
+      ParallelScheduler scheduler(framework, threads, 64);
+      ASSERT_GE(scheduler.select(t, p).node, 0);  // sizes the buffers
+      test::start_counting_allocations();
+      const ParallelScheduler::Result again = scheduler.select(t, p);
+      EXPECT_EQ(test::stop_counting_allocations(), 0)
+          << "percentage " << percentage << ", " << threads << " threads";
+      EXPECT_GE(again.node, 0);
+    }
+  }
 }
 
 }  // namespace
