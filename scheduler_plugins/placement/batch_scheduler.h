@@ -28,7 +28,8 @@ namespace edgetwin::scheduler_plugins::placement {
 class BatchScheduler {
  public:
   // The plug-ins, weights and sampling are `framework`'s, which must outlive the scheduler; with
-  // sampling, each pod's candidates are its sample. Use Framework(100) for the optimality above.
+  // sampling, each pod's candidates are its sample (and the framework's rotating start advances
+  // as in its own cycles). Use Framework(100) for the optimality above.
   explicit BatchScheduler(Framework& framework) : framework_(framework) {}
 
   struct Result {

@@ -236,7 +236,8 @@ class Framework {
   // parallel_scheduler.h): the plug-ins in the order added, with their weights.
   int percentage_of_nodes_to_score() const { return percentage_; }
   int plugin_count() const { return static_cast<int>(plugins_.size()); }
-  Plugin& plugin(int i) const { return *plugins_[i].plugin; }
+  Plugin& plugin(int i) { return *plugins_[i].plugin; }
+  const Plugin& plugin(int i) const { return *plugins_[i].plugin; }
   std::int64_t weight(int i) const { return plugins_[i].weight; }
   // PreFilter and Filter of every plug-in for `pod` on `node` alone, against the current state.
   bool feasible(const NodeTable& nodes, const PodSpec& pod, int node);

@@ -51,6 +51,7 @@ int ParallelScheduler::threads() const { return impl_->threads; }
 ParallelScheduler::Result ParallelScheduler::select(const NodeTable& nodes, const PodSpec& pod) {
   Impl& s = *impl_;
   Framework& f = framework_;
+  const Framework& shared = framework_;  // what the worker threads may touch: const plug-ins
   Result result;
   s.feasible.clear();
   s.totals.clear();
@@ -88,7 +89,7 @@ ParallelScheduler::Result ParallelScheduler::select(const NodeTable& nodes, cons
                             if (node >= n) node -= n;
                             bool ok = true;
                             for (int p = 0; p < plugins && ok; ++p) {
-                              const Plugin& plugin = f.plugin(p);
+                              const Plugin& plugin = shared.plugin(p);
                               ok = !plugin.has_filter() || plugin.filter(nodes, pod, node);
                             }
                             s.feasible_flag[k] = ok;
@@ -129,7 +130,7 @@ ParallelScheduler::Result ParallelScheduler::select(const NodeTable& nodes, cons
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, s.grain),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t j = 0; j < k_scorers; ++j) {
-                          const Plugin& plugin = f.plugin(s.scorers[j]);
+                          const Plugin& plugin = shared.plugin(s.scorers[j]);
                           std::int64_t* out = s.scores.data() + j * m;
                           for (std::size_t i = r.begin(); i < r.end(); ++i) {
                             out[i] = plugin.score(nodes, pod, s.feasible[i]);
@@ -147,7 +148,7 @@ ParallelScheduler::Result ParallelScheduler::select(const NodeTable& nodes, cons
           for (std::size_t i = r.begin(); i < r.end(); ++i) {
             std::int64_t total = 0;
             for (std::size_t j = 0; j < k_scorers; ++j) {
-              total += f.weight(s.scorers[j]) * s.scores[j * m + i];
+              total += shared.weight(s.scorers[j]) * s.scores[j * m + i];
             }
             s.totals[i] = total;
             const Best here{total, s.feasible[i]};
