@@ -24,14 +24,16 @@ void* registry_of(PluginHost* host, const char* kind) {
   return nullptr;
 }
 
-// Names of `staged` already in `target`, as "kind plug-in 'name'" phrases.
+// The names of `staged` that `target` already has, as phrases. (An entry's API version needs no
+// check here: the staging registry's add() refused any other than the library's, which is
+// checked to equal ours before this.)
 template <class Interface>
-void find_taken(const Registry<Interface>& staged, const Registry<Interface>& target,
-                const char* kind, std::string& taken) {
+void find_conflicts(const Registry<Interface>& staged, const Registry<Interface>& target,
+                    const char* kind, std::string& conflicts) {
   for (const auto& [name, entry] : staged.entries()) {
     if (target.entries().count(name) == 0) continue;
-    taken += std::string(taken.empty() ? "" : ", ") + "a " + kind + " plug-in named '" + name +
-             "' is already registered";
+    conflicts += std::string(conflicts.empty() ? "" : "; ") + "a " + kind + " plug-in named '" +
+                 name + "' is already registered";
   }
 }
 
@@ -89,14 +91,14 @@ bool load_plugin_library(const std::string& path, std::string* error) {
                 ", this edgetwin has " + std::to_string(kPluginApiVersion);
     }
     if (message.empty()) {
-      std::string taken;
-      find_taken(staged.placement, placement::placement_registry(), "placement", taken);
-      if (!taken.empty()) message = subject + ": " + taken;
+      std::string conflicts;
+      find_conflicts(staged.placement, placement::placement_registry(), "placement", conflicts);
+      if (!conflicts.empty()) message = subject + ": " + conflicts;
     }
     if (message.empty()) {
       std::string why;
       if (!commit(staged.placement, placement::placement_registry(), why)) {
-        message = subject + ": " + why;  // not reached: names and versions were checked
+        message = subject + ": " + why;  // unreachable: see find_conflicts
       }
     }
   }  // the staged entries (whose code is in the library) are gone before any dlclose
