@@ -50,9 +50,10 @@ int BatchScheduler::slot_capacity(const NodeTable& nodes, int node,
                                   std::span<const std::int64_t> cpu_prefix,
                                   std::span<const std::int64_t> mem_prefix) {
   auto fits = [](std::span<const std::int64_t> prefix, std::int64_t free) {
-    // The largest k with prefix[k] <= free (prefix is non-decreasing); 0 when even 0 does not.
-    const auto it = std::upper_bound(prefix.begin(), prefix.end(), free);
-    return std::max<std::ptrdiff_t>(it - prefix.begin() - 1, 0);
+    // The largest k with prefix[k] <= free (prefix is non-decreasing). An overcommitted node
+    // (free < 0) still takes pods that request none, as NodeResourcesFit's filter lets it.
+    const auto it = std::upper_bound(prefix.begin(), prefix.end(), std::max<std::int64_t>(free, 0));
+    return it - prefix.begin() - 1;
   };
   const std::ptrdiff_t cpu = fits(cpu_prefix, nodes.alloc_cpu_[node] - nodes.req_cpu_[node]);
   const std::ptrdiff_t mem = fits(mem_prefix, nodes.alloc_mem_[node] - nodes.req_mem_[node]);

@@ -70,6 +70,13 @@ TEST(BatchSlots, CountsTheSmallestRequestsThatFitTogether) {
   // With 5 GiB free memory: 2 fit (prefix 3 GiB <= 5 < 6).
   t.bind(0, pod(0, 2 * kGiB));
   EXPECT_EQ(BatchScheduler::slot_capacity(t, 0, cpu, mem), 2);
+  // Overcommitted (cpu requested 5000m of 4000m): pods requesting no cpu still fit, as the
+  // NodeResourcesFit filter lets them; three pods of (0m, 1 GiB): memory 5 GiB free takes all 3.
+  t.bind(0, pod(4000, 0));
+  const std::vector<std::int64_t> none = {0, 0, 0, 0};
+  const std::vector<std::int64_t> gib = {0, kGiB, 2 * kGiB, 3 * kGiB};
+  EXPECT_EQ(BatchScheduler::slot_capacity(t, 0, none, gib), 3);
+  EXPECT_EQ(BatchScheduler::slot_capacity(t, 0, cpu, gib), 0);
 }
 
 TEST(BatchScheduler, PlacesTheBatchAndLeavesOutWhatDoesNotFit) {
