@@ -6,7 +6,6 @@
 // placed and bound on a fresh copy of the cluster (the copy is not timed). Rates are per
 // wall-clock second (UseRealTime: the parallel cases run on more than the main thread).
 #include <benchmark/benchmark.h>
-
 #include <tbb/global_control.h>
 
 #include <random>
@@ -96,8 +95,14 @@ void BM_Batch(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Sequential)->Arg(1'000)->Arg(5'000)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Parallel)->ArgsProduct({{1'000, 5'000}, {1, 2}})->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_Batch)->ArgsProduct({{1'000, 5'000}, {16, 64}})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Parallel)
+    ->ArgsProduct({{1'000, 5'000}, {1, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Batch)
+    ->ArgsProduct({{1'000, 5'000}, {16, 64}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

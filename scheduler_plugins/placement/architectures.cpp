@@ -59,7 +59,8 @@ std::vector<int> place_pods(Architecture architecture, Framework& framework, Nod
       for (std::size_t begin = 0; begin < pods.size(); begin += step) {
         const std::size_t count = std::min(step, pods.size() - begin);
         const BatchScheduler::Result r = scheduler.schedule(nodes, pods.subspan(begin, count));
-        std::copy(r.node.begin(), r.node.end(), placed.begin() + static_cast<std::ptrdiff_t>(begin));
+        std::copy(r.node.begin(), r.node.end(),
+                  placed.begin() + static_cast<std::ptrdiff_t>(begin));
       }
       break;
     }

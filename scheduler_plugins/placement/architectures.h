@@ -20,8 +20,8 @@ bool parse_architecture(std::string_view name, Architecture* out, std::string* e
 std::string_view architecture_name(Architecture architecture);
 
 struct ArchitectureOptions {
-  int threads = 1;       // parallel: the TBB arena's concurrency
-  int batch_size = 64;   // batch: pods per flow problem
+  int threads = 1;      // parallel: the TBB arena's concurrency
+  int batch_size = 64;  // batch: pods per flow problem
 };
 
 // Places `pods` in order onto `nodes` (reserving and binding) with `architecture` over

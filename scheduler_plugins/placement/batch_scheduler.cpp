@@ -1,10 +1,9 @@
 #include "scheduler_plugins/placement/batch_scheduler.h"
 
 #include <algorithm>
-#include <numeric>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+#include <numeric>
 
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
@@ -12,11 +11,11 @@ namespace {
 using Traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
 using Graph = boost::adjacency_list<
     boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-    boost::property<boost::edge_capacity_t, std::int64_t,
-                    boost::property<boost::edge_residual_capacity_t, std::int64_t,
-                                    boost::property<boost::edge_reverse_t, Traits::edge_descriptor,
-                                                    boost::property<boost::edge_weight_t,
-                                                                    std::int64_t>>>>>;
+    boost::property<
+        boost::edge_capacity_t, std::int64_t,
+        boost::property<boost::edge_residual_capacity_t, std::int64_t,
+                        boost::property<boost::edge_reverse_t, Traits::edge_descriptor,
+                                        boost::property<boost::edge_weight_t, std::int64_t>>>>>;
 using Vertex = Traits::vertex_descriptor;
 using Edge = Traits::edge_descriptor;
 

@@ -35,8 +35,8 @@ class BatchScheduler {
   struct Result {
     std::vector<int> node;  // per pod of the batch: its node, or -1 when left unscheduled
     int placed = 0;
-    int rounds = 0;                 // flow problems solved
-    std::int64_t total_score = 0;   // sum of the placed pods' totals in the round that placed them
+    int rounds = 0;                // flow problems solved
+    std::int64_t total_score = 0;  // sum of the placed pods' totals in the round that placed them
   };
 
   // Places `pods` onto `nodes` (reserves and binds the placed ones).
@@ -46,9 +46,9 @@ class BatchScheduler {
   // unscheduled arc), given per pod its candidate nodes and their totals (higher is better) and,
   // per node, the number of batch pods it takes. Exposed for tests against brute force.
   struct Problem {
-    std::vector<std::vector<int>> candidates;          // [pod] node indices
-    std::vector<std::vector<std::int64_t>> totals;     // [pod] same length as candidates
-    std::vector<int> capacity;                         // [node]
+    std::vector<std::vector<int>> candidates;       // [pod] node indices
+    std::vector<std::vector<std::int64_t>> totals;  // [pod] same length as candidates
+    std::vector<int> capacity;                      // [node]
   };
   static std::vector<int> solve(const Problem& problem);
 

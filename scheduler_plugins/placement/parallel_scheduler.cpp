@@ -1,12 +1,12 @@
 #include "scheduler_plugins/placement/parallel_scheduler.h"
 
-#include <algorithm>
-#include <vector>
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <vector>
 
 namespace edgetwin::scheduler_plugins::placement {
 

@@ -3,7 +3,6 @@
 #include "scheduler_plugins/placement/architectures.h"
 
 #include <gtest/gtest.h>
-
 #include <tbb/global_control.h>
 
 #include "scheduler_plugins/placement/plugins.h"
@@ -31,8 +30,8 @@ std::vector<int> run(Architecture a, int threads, int batch_size) {
   for (std::size_t i = 0; i < pods.size(); ++i) {
     pods[i].cpu_milli = 250 * static_cast<std::int64_t>(1 + i % 3);
     pods[i].memory_bytes = kGiB / 4;
-    pods[i].preferred_node_affinity = {
-        {static_cast<std::int64_t>(1 + i % 50), {{{"zone", NodeSelectorRequirement::Op::kIn, {"a"}}}}}};
+    pods[i].preferred_node_affinity = {{static_cast<std::int64_t>(1 + i % 50),
+                                        {{{"zone", NodeSelectorRequirement::Op::kIn, {"a"}}}}}};
   }
   Framework framework(0);  // adaptive sampling: 150 nodes -> 100 per cycle
   add_default_plugins(framework);

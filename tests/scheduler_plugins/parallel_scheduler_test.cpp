@@ -3,7 +3,6 @@
 #include "scheduler_plugins/placement/parallel_scheduler.h"
 
 #include <gtest/gtest.h>
-
 #include <tbb/global_control.h>
 
 #include <random>
@@ -11,6 +10,7 @@
 
 #include "allocation_counter.h"
 #include "models/device_catalog.h"
+#include "scheduler_plugins/placement/edge.h"
 #include "scheduler_plugins/placement/plugins.h"
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -43,11 +43,10 @@ PodSpec random_pod(std::mt19937_64& rng) {
   p.labels = {app};
   if (rng() % 2) p.image = "infer";
   if (rng() % 3 == 0) p.tolerations = {{"dedicated", "ml", false, false, TaintEffect::kNoSchedule}};
-  p.preferred_node_affinity = {
-      {static_cast<std::int64_t>(1 + rng() % 100),
-       {{{"tier", NodeSelectorRequirement::Op::kIn, {"edge"}}}}},
-      {static_cast<std::int64_t>(1 + rng() % 100),
-       {{{"accelerator", NodeSelectorRequirement::Op::kIn, {"gpu"}}}}}};
+  p.preferred_node_affinity = {{static_cast<std::int64_t>(1 + rng() % 100),
+                                {{{"tier", NodeSelectorRequirement::Op::kIn, {"edge"}}}}},
+                               {static_cast<std::int64_t>(1 + rng() % 100),
+                                {{{"accelerator", NodeSelectorRequirement::Op::kIn, {"gpu"}}}}}};
   if (rng() % 8 == 0) {
     p.required_node_affinity = {{{{"arch", NodeSelectorRequirement::Op::kIn, {"aarch64"}}}}};
   } else if (rng() % 40 == 0) {  // no node has this arch: unschedulable, every node examined
@@ -76,29 +75,37 @@ void add_plugins(Framework& f) {
   ASSERT_TRUE(f.add_plugin(make_node_resources_fit(most), 2));
 }
 
+// How a comparison builds its cluster, its pods and its plug-ins.
+struct Workload {
+  NodeTable (*cluster)(int nodes, std::mt19937_64& rng) = random_cluster;
+  PodSpec (*pod)(std::mt19937_64& rng) = random_pod;
+  void (*plugins)(Framework& f) = add_plugins;
+};
+
 // Runs `pods` random pods through the sequential framework and parallel schedulers with 1, 2 and
 // 4 threads, each on its own copy of the cluster, and compares every cycle's result.
-void expect_same_decisions(int nodes, int pods, int percentage, std::uint64_t seed) {
+void expect_same_decisions(int nodes, int pods, int percentage, std::uint64_t seed,
+                           Workload setup = {}) {
   tbb::global_control allow(tbb::global_control::max_allowed_parallelism, 4);
   std::mt19937_64 rng(seed);
-  const NodeTable cluster = random_cluster(nodes, rng);
+  const NodeTable cluster = setup.cluster(nodes, rng);
   NodeTable seq_table = cluster;
   Framework sequential(percentage);
-  add_plugins(sequential);
+  setup.plugins(sequential);
   const int kThreads[] = {1, 2, 4};
   std::vector<NodeTable> tables(3, cluster);
   std::vector<std::unique_ptr<Framework>> configs;
   std::vector<std::unique_ptr<ParallelScheduler>> parallel;
   for (int threads : kThreads) {
     configs.push_back(std::make_unique<Framework>(percentage));
-    add_plugins(*configs.back());
+    setup.plugins(*configs.back());
     // A small grain so that even the sampled scans split into many tasks.
     parallel.push_back(std::make_unique<ParallelScheduler>(*configs.back(), threads, 64));
   }
   std::set<int> chosen;
   int unschedulable = 0;
   for (int i = 0; i < pods; ++i) {
-    const PodSpec pod = random_pod(rng);
+    const PodSpec pod = setup.pod(rng);
     const Framework::Result want = sequential.schedule(seq_table, pod);
     for (std::size_t k = 0; k < parallel.size(); ++k) {
       const ParallelScheduler::Result got = parallel[k]->schedule(tables[k], pod);
@@ -133,6 +140,67 @@ TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkWithAdaptiveSampling) {
 TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkWithASmallSample) {
   // 10 % of 2,000 = 200 per cycle: many waves stop part-way through a chunk.
   expect_same_decisions(2000, 2000, 10, 23);
+}
+
+// The edge plug-ins (edge_plugins.h) on 20 sites with random latencies and bandwidths: random
+// capabilities, accelerators, device types, batteries; pods with requirements, preferences, data
+// locations (strict or soft), request sources, deadlines and battery thresholds.
+NodeTable random_edge_cluster(int nodes, std::mt19937_64& rng) {
+  NodeTable t = random_cluster(nodes, rng);  // sites site0..site19, catalog types, taints
+  const int sites = t.site_count();
+  auto latencies = std::make_shared<SiteLatencies>(sites);
+  for (int a = 0; a < sites; ++a) {
+    for (int b = 0; b < sites; ++b) {
+      if (a != b && rng() % 10 == 0) continue;  // unreachable pair
+      latencies->set(a, b, static_cast<sim::Time>(1 + rng() % 80) * 1'000'000,
+                     1e6 * static_cast<double>(10 + rng() % 990));
+    }
+  }
+  latencies->registry_site = 0;
+  t.edge_.sites = latencies;
+  for (int n = 0; n < nodes; ++n) {
+    t.edge_.device_type_[n] = static_cast<int>(rng() % 4);
+    if (rng() % 3 == 0) t.edge_.battery_[n] = static_cast<double>(rng() % 101) / 100.0;
+  }
+  return t;
+}
+
+PodSpec random_edge_pod(std::mt19937_64& rng) {
+  PodSpec p = random_pod(rng);
+  p.topology_spread.clear();  // keep the Kubernetes constraints light; the edge ones decide here
+  if (rng() % 4 == 0) p.edge.capabilities = {{"accelerator", "gpu"}};
+  if (rng() % 4 == 0) p.edge.accelerators = 1;
+  p.edge.preferred_capabilities = {{"arch", rng() % 2 ? "aarch64" : "x86_64"}};
+  p.edge.exec_s_by_type = {0.05, 0.2, rng() % 5 == 0 ? -1.0 : 0.4, 1.5};
+  p.edge.source_site = static_cast<int>(rng() % 20);
+  if (rng() % 2) {
+    p.edge.data = {{static_cast<int>(rng() % 20), static_cast<std::int64_t>(rng() % 50) << 20}};
+    p.edge.proximity_to_data = rng() % 2;
+    if (rng() % 2) {
+      p.edge.allowed_sites.assign(20, 0);
+      for (char& allowed : p.edge.allowed_sites) allowed = rng() % 2;
+      p.edge.strict = rng() % 2;
+    }
+  }
+  if (rng() % 2) p.edge.deadline = static_cast<sim::Time>(1 + rng() % 10) * 1'000'000'000;
+  if (rng() % 3 == 0) p.edge.min_battery = 0.3;
+  return p;
+}
+
+void add_edge_plugins(Framework& f) {
+  add_default_plugins(f);
+  const std::pair<const char*, std::int64_t> edge[] = {
+      {"CapabilityMatch", 2},     {"DataLocality", 3}, {"BatteryAware", 1},
+      {"DeadlineFeasibility", 2}, {"Proximity", 3},    {"EnergyPerRequest", 1}};
+  for (const auto& [name, weight] : edge) {
+    ASSERT_TRUE(f.add_plugin(placement_registry().create(name), weight));
+  }
+}
+
+TEST(ParallelScheduler, DecidesAsTheSequentialFrameworkWithTheEdgePlugins) {
+  const Workload edge{random_edge_cluster, random_edge_pod, add_edge_plugins};
+  expect_same_decisions(1500, 1500, 100, 24, edge);
+  expect_same_decisions(1500, 1500, 0, 25, edge);  // 50 - 12 = 38 % -> 570 per cycle
 }
 
 TEST(ParallelScheduler, ReportsTheFeasibleNodesInScanOrderAndTheirTotals) {

@@ -1,9 +1,8 @@
 // Out-of-tree plug-ins: the example library is loaded, its plug-in created by name from the
 // process-wide registry and scheduled with; every failure is reported clearly and adds nothing.
-#include "scheduler_plugins/loader.h"
-
 #include <gtest/gtest.h>
 
+#include "scheduler_plugins/loader.h"
 #include "scheduler_plugins/placement/plugins.h"
 
 namespace edgetwin::scheduler_plugins {
@@ -67,10 +66,10 @@ TEST(PluginLoader, SaysWhenTheFileIsMissing) {
 TEST(PluginLoader, SaysWhenTheFileIsNotASharedLibrary) {
   std::string error;
   EXPECT_FALSE(load_plugin_library(EDGETWIN_NOT_A_LIBRARY, &error));
-  EXPECT_EQ(error.rfind(std::string("plug-in library '") + EDGETWIN_NOT_A_LIBRARY +
-                            "': cannot be loaded: ",
-                        0),
-            0U)
+  EXPECT_EQ(
+      error.rfind(
+          std::string("plug-in library '") + EDGETWIN_NOT_A_LIBRARY + "': cannot be loaded: ", 0),
+      0U)
       << error;
 }
 
@@ -87,9 +86,8 @@ TEST(PluginLoader, RefusesAnotherApiVersionAndAddsNothing) {
   const std::size_t before = placement_registry().entries().size();
   EXPECT_FALSE(load_plugin_library(EDGETWIN_OTHER_API_PLUGIN, &error));
   EXPECT_EQ(error, std::string("plug-in library '") + EDGETWIN_OTHER_API_PLUGIN +
-                       "' was built against plug-in API " +
-                       std::to_string(kPluginApiVersion + 1) + ", this edgetwin has " +
-                       std::to_string(kPluginApiVersion));
+                       "' was built against plug-in API " + std::to_string(kPluginApiVersion + 1) +
+                       ", this edgetwin has " + std::to_string(kPluginApiVersion));
   EXPECT_EQ(placement_registry().entries().size(), before);
   EXPECT_EQ(placement_registry().create("FromOtherApi"), nullptr);
 }
