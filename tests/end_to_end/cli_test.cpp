@@ -302,11 +302,39 @@ TEST(EndToEnd, PluginLibrariesLoadBeforeAnyCommandAndAMissingOneIsBadInput) {
   fs::remove(out);
   const Command missing = cli("run " + scenario + " -o " + out + " --plugin no/such/lib.so 2>&1");
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.out.find("edgetwin run: --plugin: plug-in library 'no/such/lib.so': no such file"),
-            std::string::npos)
+  EXPECT_NE(
+      missing.out.find("edgetwin run: --plugin: plug-in library 'no/such/lib.so': no such file"),
+      std::string::npos)
       << missing.out;
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(cli("validate " + scenario + " --plugin 2>/dev/null").exit_code, 2);
+}
+
+TEST(EndToEnd, BenchSchedulerRunsTheParallelAndBatchArchitectures) {
+  const auto hash = [](const std::string& out) {
+    const std::size_t at = out.find("\"decisions_hash\":");
+    return at == std::string::npos ? std::string("none") : out.substr(at, 36);
+  };
+  const Command fw = cli("bench scheduler --nodes 600 --pods 400 --arch framework --json");
+  ASSERT_EQ(fw.exit_code, 0);
+  for (const char* threads : {"1", "2"}) {
+    const Command par = cli(std::string("bench scheduler --nodes 600 --pods 400 --arch parallel ") +
+                            "--threads " + threads + " --json");
+    ASSERT_EQ(par.exit_code, 0) << threads;
+    EXPECT_EQ(hash(par.out), hash(fw.out)) << threads << " threads";  // the same decisions
+    EXPECT_NE(par.out.find(std::string("\"threads\":") + threads), std::string::npos);
+  }
+  const Command batch =
+      cli("bench scheduler --nodes 600 --pods 400 --arch batch --flow-batch 32 --json");
+  ASSERT_EQ(batch.exit_code, 0);
+  EXPECT_NE(batch.out.find("\"arch\":\"batch\""), std::string::npos);
+  EXPECT_NE(batch.out.find("\"flow_batch\":32}"), std::string::npos);
+  for (const char* args :
+       {"--arch parallel --threads 0", "--arch batch --flow-batch 0", "--arch sequential"}) {
+    const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << args;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << args;
+  }
 }
 
 }  // namespace
