@@ -7,7 +7,8 @@
 // out-of-tree plug-in", shows one and how to build it.
 //
 // The ABI rule: a library loads only into an edgetwin with the same kPluginApiVersion; the version
-// is raised whenever a plug-in interface, Registry or this header changes incompatibly.
+// (registry.h) is raised whenever a plug-in interface, a type plug-ins read (NodeTable, PodSpec
+// and their columns and fields), Registry or this header changes incompatibly.
 // PluginHost itself never changes layout: registries are looked up by kind name, so new kinds
 // (rollout, federated) are added without touching it, and a library asking for a kind this
 // edgetwin lacks gets nullptr.
