@@ -1,0 +1,188 @@
+// exponential-waves: AWS IoT Jobs' jobExecutionsRolloutConfig (exponentialRate,
+// maximumPerMinute), abortConfig, timeoutConfig and jobExecutionsRetryConfig.
+#include <algorithm>
+#include <cmath>
+
+#include "scheduler_plugins/rollout/builtins.h"
+#include "scheduler_plugins/rollout/detail.h"
+
+namespace edgetwin::scheduler_plugins::rollout {
+
+sim::Time notification_gap(std::int64_t rate_milli) {
+  return sim::kMinute * 1000 / rate_milli;
+}
+
+std::int64_t increased_rate(std::int64_t rate_milli, std::int64_t factor_tenths,
+                            std::int64_t max_rate_milli) {
+  return std::min(rate_milli * factor_tenths / 10, max_rate_milli);
+}
+
+namespace {
+
+// Notifications are evenly spaced at the current rate: the first at the start, each next one a
+// gap (60 s / rate) after the previous. The rate starts at baseRatePerMinute (capped at
+// maximumPerMinute) and is multiplied by incrementFactor each time `rate_increase_count` things
+// have been notified (or have succeeded) since the last increase. So with gaps g_s per stage
+// and c per stage, thing m = s c + k (0 <= k < c) is notified at sum_{j<s} c g_j + k g_s.
+// Without a base rate the rate is maximumPerMinute throughout.
+class ExponentialWaves final : public RolloutStrategy {
+ public:
+  std::string_view name() const override { return "exponential-waves"; }
+  void configure(Params& params) override {
+    max_rate_milli_ = params.integer("maximum_per_minute", 1000, 1, 1000) * 1000;
+    base_rate_milli_ = params.integer("base_rate_per_minute", 0, 1, 1000) * 1000;
+    const double factor = params.number("increment_factor", 2.0, 1.1, 5.0);
+    factor_tenths_ = std::llround(factor * 10);
+    if (std::abs(factor * 10 - static_cast<double>(factor_tenths_)) > 1e-9) {
+      params.error("increment_factor", "expected one decimal place (1.1 .. 5.0)");
+    }
+    by_success_ = params.choice("rate_increase_criterion", "notified",
+                                {"notified", "succeeded"}) == "succeeded";
+    increase_every_ = params.integer("rate_increase_count", 1000, 1, 1'000'000'000);
+    if (base_rate_milli_ == 0 &&
+        (params.has("increment_factor") || params.has("rate_increase_count"))) {
+      params.error("base_rate_per_minute",
+                   "increment_factor and rate_increase_count need a base rate");
+    }
+    abort_type_ = params.choice("abort_failure_type", "", {"FAILED", "REJECTED", "TIMED_OUT", "ALL"});
+    params.choice("abort_action", "CANCEL", {"CANCEL"});
+    abort_threshold_ = params.percent_fixed("abort_threshold_percent", -1, 2);
+    abort_min_ = params.integer("abort_min_executed", 1, 1, 1'000'000'000);
+    if (params.has("abort_failure_type") != params.has("abort_threshold_percent")) {
+      params.error("abort_threshold_percent",
+                   "abort_failure_type and abort_threshold_percent go together");
+    }
+    timeout_ = params.duration("in_progress_timeout", 0, sim::kMinute);
+    if (timeout_ > 7 * sim::kDay) params.error("in_progress_timeout", "at most 7d (10080 min)");
+    retry_failed_ = params.integer("retries_failed", 0, 0, 10);
+    retry_timed_out_ = params.integer("retries_timed_out", 0, 0, 10);
+  }
+  void begin(const RolloutPlan&, sim::Time now) override {
+    rate_milli_ = base_rate_milli_ == 0 ? max_rate_milli_
+                                        : std::min(base_rate_milli_, max_rate_milli_);
+    cursor_ = 0;
+    in_stage_ = 0;
+    succeeded_at_increase_ = 0;
+    next_notify_ = now;
+    started_.clear();
+    head_ = 0;
+    log_cursor_ = 0;
+    aborted_ = false;
+  }
+  void decide(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time now,
+              Decision& out) override {
+    time_out(progress, now, out);
+    if (aborted_) {
+      out.verdict = Verdict::kAborted;
+      return;
+    }
+    // Retries start at once; a target waiting for one does not count as failed.
+    std::int64_t retried_failed = 0, retried_timed_out = 0;
+    const auto& log = progress.finished_log();
+    for (; log_cursor_ < log.size(); ++log_cursor_) {
+      const std::uint32_t t = log[log_cursor_];
+      const TargetState s = progress.state(t);
+      const std::int64_t retries_used = progress.attempts(t) - 1;
+      if (s == TargetState::kFailed && retries_used < retry_failed_) {
+        ++retried_failed;
+      } else if (s == TargetState::kTimedOut && retries_used < retry_timed_out_) {
+        ++retried_timed_out;
+      } else {
+        continue;
+      }
+      start(t, now, progress, out);
+    }
+    if (abort_fires(progress, retried_failed, retried_timed_out)) {
+      aborted_ = true;
+      out.start.clear();
+      out.verdict = Verdict::kAborted;
+      out.reason = "abort criterion " + abort_type_ + " reached its threshold";
+      return;
+    }
+    if (by_success_) {
+      while (progress.count(TargetState::kSucceeded) - succeeded_at_increase_ >= increase_every_ &&
+             base_rate_milli_ != 0) {
+        succeeded_at_increase_ += increase_every_;
+        rate_milli_ = increased_rate(rate_milli_, factor_tenths_, max_rate_milli_);
+      }
+    }
+    while (cursor_ < plan.targets() && next_notify_ <= now) {
+      const std::uint32_t t = cursor_++;
+      if (progress.state(t) != TargetState::kPending) continue;
+      start(t, now, progress, out);
+      next_notify_ += notification_gap(rate_milli_);
+      if (!by_success_ && base_rate_milli_ != 0 && ++in_stage_ == increase_every_) {
+        in_stage_ = 0;
+        rate_milli_ = increased_rate(rate_milli_, factor_tenths_, max_rate_milli_);
+      }
+    }
+    if (cursor_ < plan.targets()) out.next = std::min(out.next, next_notify_);
+    if (cursor_ == plan.targets() && detail::all_done(progress, out) && out.time_out.empty()) {
+      out.verdict = Verdict::kCompleted;
+    }
+  }
+
+ private:
+  void start(std::uint32_t t, sim::Time now, const RolloutProgress& progress, Decision& out) {
+    out.start.push_back(t);
+    if (timeout_ > 0) started_.push_back({now, t, progress.attempts(t) + 1});
+  }
+  // Started targets in start order: the oldest in-progress one times out first.
+  void time_out(const RolloutProgress& progress, sim::Time now, Decision& out) {
+    if (timeout_ == 0) return;
+    for (; head_ < started_.size(); ++head_) {
+      const auto [at, t, attempt] = started_[head_];
+      // Finished, or an earlier attempt of a retried target (the retry has its own entry).
+      if (!in_progress(progress.state(t)) || progress.attempts(t) != attempt) continue;
+      if (at + timeout_ > now) {
+        out.next = std::min(out.next, at + timeout_);
+        break;
+      }
+      out.time_out.push_back(t);
+    }
+  }
+  // AWS: fires once at least abort_min_executed things have an outcome and failures of the
+  // type make up at least thresholdPercentage of them (exact: failures x 10^4 >= p x executed,
+  // p in hundredths of a percent).
+  bool abort_fires(const RolloutProgress& progress, std::int64_t retried_failed,
+                   std::int64_t retried_timed_out) const {
+    if (abort_type_.empty()) return false;
+    const std::int64_t failed = progress.count(TargetState::kFailed) - retried_failed;
+    const std::int64_t rejected = progress.count(TargetState::kRejected);
+    const std::int64_t timed_out = progress.count(TargetState::kTimedOut) - retried_timed_out;
+    const std::int64_t executed = progress.count(TargetState::kSucceeded) + failed + rejected +
+                                  timed_out;
+    std::int64_t failures = failed + rejected + timed_out;
+    if (abort_type_ == "FAILED") failures = failed;
+    if (abort_type_ == "REJECTED") failures = rejected;
+    if (abort_type_ == "TIMED_OUT") failures = timed_out;
+    return executed >= abort_min_ && failures * 10000 >= abort_threshold_ * executed;
+  }
+
+  std::int64_t max_rate_milli_ = 0, base_rate_milli_ = 0, factor_tenths_ = 20;
+  bool by_success_ = false;
+  std::int64_t increase_every_ = 0;
+  std::string abort_type_;
+  std::int64_t abort_threshold_ = -1, abort_min_ = 1;
+  sim::Time timeout_ = 0;
+  std::int64_t retry_failed_ = 0, retry_timed_out_ = 0;
+
+  std::int64_t rate_milli_ = 0, in_stage_ = 0, succeeded_at_increase_ = 0;
+  std::uint32_t cursor_ = 0;
+  sim::Time next_notify_ = 0;
+  struct Started {
+    sim::Time at;
+    std::uint32_t target, attempt;
+  };
+  std::vector<Started> started_;
+  std::size_t head_ = 0, log_cursor_ = 0;
+  bool aborted_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<RolloutStrategy> make_exponential_waves() {
+  return std::make_unique<ExponentialWaves>();
+}
+
+}  // namespace edgetwin::scheduler_plugins::rollout

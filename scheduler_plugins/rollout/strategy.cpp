@@ -1,0 +1,79 @@
+#include "scheduler_plugins/rollout/strategy.h"
+
+#include <algorithm>
+
+namespace edgetwin::scheduler_plugins::rollout {
+
+const char* target_state_name(TargetState s) {
+  switch (s) {
+    case TargetState::kPending: return "pending";
+    case TargetState::kDownloading: return "downloading";
+    case TargetState::kInstalling: return "installing";
+    case TargetState::kSucceeded: return "succeeded";
+    case TargetState::kFailed: return "failed";
+    case TargetState::kRejected: return "rejected";
+    case TargetState::kTimedOut: return "timed_out";
+    case TargetState::kCanceled: return "canceled";
+    case TargetState::kRolledBack: return "rolled_back";
+  }
+  return "?";
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kRunning: return "running";
+    case Verdict::kPaused: return "paused";
+    case Verdict::kPromoted: return "promoted";
+    case Verdict::kAborted: return "aborted";
+    case Verdict::kCompleted: return "completed";
+  }
+  return "?";
+}
+
+std::uint32_t RolloutPlan::groups() const {
+  const auto& g = link.empty() ? site : link;
+  std::uint32_t n = link.empty() ? sites() : 0;
+  for (std::uint32_t v : g) n = std::max(n, v + 1);
+  return n;
+}
+
+std::string RolloutPlan::check() const {
+  if (!link.empty() && link.size() != site.size()) {
+    return std::to_string(link.size()) + " link entries for " + std::to_string(site.size()) +
+           " targets";
+  }
+  for (std::uint32_t t = 0; t < targets(); ++t) {
+    if (site[t] >= sites()) {
+      return "target " + std::to_string(t) + ": site " + std::to_string(site[t]) + " of " +
+             std::to_string(sites()) + " sites";
+    }
+  }
+  for (std::int32_t offset : utc_offset_minutes) {
+    if (offset < -12 * 60 || offset > 14 * 60) {
+      return "UTC offset " + std::to_string(offset) + " min is outside -12h..+14h";
+    }
+  }
+  return {};
+}
+
+RolloutProgress::RolloutProgress(const RolloutPlan& plan)
+    : plan_(plan),
+      state_(plan.targets(), static_cast<std::uint8_t>(TargetState::kPending)),
+      attempts_(plan.targets(), 0),
+      downloading_(plan.groups(), 0) {
+  count_[static_cast<int>(TargetState::kPending)] = plan.targets();
+}
+
+void RolloutProgress::set_state(std::uint32_t target, TargetState s) {
+  const auto old = static_cast<TargetState>(state_[target]);
+  if (old == s) return;
+  --count_[static_cast<int>(old)];
+  ++count_[static_cast<int>(s)];
+  state_[target] = static_cast<std::uint8_t>(s);
+  if (old == TargetState::kDownloading) --downloading_[plan_.group(target)];
+  if (s == TargetState::kDownloading) ++downloading_[plan_.group(target)];
+  if (!in_progress(old) && in_progress(s)) ++attempts_[target];
+  if (terminal(s) && !terminal(old)) finished_.push_back(target);
+}
+
+}  // namespace edgetwin::scheduler_plugins::rollout
