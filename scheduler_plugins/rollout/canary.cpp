@@ -34,8 +34,8 @@ class Canary final : public RolloutStrategy {
     interval_ = params.duration("interval", sim::kMinute, sim::kSecond);
     threshold_ = params.integer("threshold", 5, 1, 1000);
     max_failure_ = params.percent_fixed("max_failure_percent", 0, 2);
-    const bool flagger = params.has("step_weight") || params.has("max_weight") ||
-                         params.has("step_weights");
+    const bool flagger =
+        params.has("step_weight") || params.has("max_weight") || params.has("step_weights");
     if (params.has("steps") && flagger) {
       params.error("steps", "give either steps or step_weight / step_weights / max_weight");
     }
@@ -77,8 +77,7 @@ class Canary final : public RolloutStrategy {
     if (promoted_) {
       detail::start_up_to(cursor_, plan.targets(), progress, out);
       out.traffic_percent = 100;
-      out.verdict =
-          detail::all_done(progress, out) ? Verdict::kCompleted : Verdict::kPromoted;
+      out.verdict = detail::all_done(progress, out) ? Verdict::kCompleted : Verdict::kPromoted;
       return;
     }
     out.traffic_percent = static_cast<int>(weight_);
@@ -130,8 +129,10 @@ class Canary final : public RolloutStrategy {
       } else if (item.rfind("pause=", 0) == 0) {
         auto parsed = sim::parse_duration(std::string_view(item).substr(6));
         if (!parsed.ok() || parsed.value <= 0) {
-          params.error(key, "expected pause=DURATION (> 0; an indefinite pause needs a manual "
-                            "resume, which a simulated rollout has not), got '" + item + "'");
+          params.error(key,
+                       "expected pause=DURATION (> 0; an indefinite pause needs a manual "
+                       "resume, which a simulated rollout has not), got '" +
+                           item + "'");
           continue;
         }
         step.pause = parsed.value;

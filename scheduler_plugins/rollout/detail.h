@@ -39,18 +39,15 @@ inline std::uint32_t executed(const RolloutProgress& progress) {
 struct Groups {
   std::vector<std::uint32_t> begin;
   std::vector<std::uint32_t> member;
-  void build(const RolloutPlan& plan, bool by_site) {
-    const std::uint32_t n = by_site ? plan.sites() : plan.groups();
-    begin.assign(n + 1, 0);
-    for (std::uint32_t t = 0; t < plan.targets(); ++t) {
-      ++begin[(by_site ? plan.site[t] : plan.group(t)) + 1];
-    }
-    for (std::uint32_t g = 0; g < n; ++g) begin[g + 1] += begin[g];
-    member.assign(plan.targets(), 0);
+  // key(t) in [0, groups) for every target t.
+  template <class Key>
+  void build(std::uint32_t targets, std::uint32_t groups, Key key) {
+    begin.assign(groups + 1, 0);
+    for (std::uint32_t t = 0; t < targets; ++t) ++begin[key(t) + 1];
+    for (std::uint32_t g = 0; g < groups; ++g) begin[g + 1] += begin[g];
+    member.assign(targets, 0);
     std::vector<std::uint32_t> fill(begin.begin(), begin.end() - 1);
-    for (std::uint32_t t = 0; t < plan.targets(); ++t) {
-      member[fill[by_site ? plan.site[t] : plan.group(t)]++] = t;
-    }
+    for (std::uint32_t t = 0; t < targets; ++t) member[fill[key(t)]++] = t;
   }
   std::uint32_t size() const { return static_cast<std::uint32_t>(begin.size()) - 1; }
 };

@@ -21,15 +21,16 @@ struct Completion {  // the end of a download (installing = false) or of an inst
   std::uint32_t target;
   std::uint32_t attempt;
   bool install;
-  bool operator>(const Completion& o) const {
-    return time != o.time ? time > o.time : seq > o.seq;
-  }
+  bool operator>(const Completion& o) const { return time != o.time ? time > o.time : seq > o.seq; }
 };
 
 class Player {
  public:
   Player(RolloutStrategy& strategy, const RolloutPlan& plan, const FleetScript& script)
-      : strategy_(strategy), plan_(plan), script_(script), progress_(plan),
+      : strategy_(strategy),
+        plan_(plan),
+        script_(script),
+        progress_(plan),
         current_(plan.targets()) {
     result_.max_downloading.assign(plan.groups(), 0);
   }

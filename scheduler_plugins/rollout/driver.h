@@ -51,7 +51,7 @@ struct PlayResult {
   Verdict verdict = Verdict::kRunning;  // the last one
   sim::Time verdict_time = 0;           // when it was first given
   std::string reason;
-  sim::Time end = 0;                    // the last instant anything happened
+  sim::Time end = 0;                           // the last instant anything happened
   std::vector<std::uint32_t> max_downloading;  // per bandwidth group, the most at any instant
   std::uint32_t max_in_progress = 0;
   std::array<std::uint32_t, kTargetStates> final_count{};

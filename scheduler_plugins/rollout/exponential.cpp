@@ -8,9 +8,7 @@
 
 namespace edgetwin::scheduler_plugins::rollout {
 
-sim::Time notification_gap(std::int64_t rate_milli) {
-  return sim::kMinute * 1000 / rate_milli;
-}
+sim::Time notification_gap(std::int64_t rate_milli) { return sim::kMinute * 1000 / rate_milli; }
 
 std::int64_t increased_rate(std::int64_t rate_milli, std::int64_t factor_tenths,
                             std::int64_t max_rate_milli) {
@@ -36,15 +34,16 @@ class ExponentialWaves final : public RolloutStrategy {
     if (std::abs(factor * 10 - static_cast<double>(factor_tenths_)) > 1e-9) {
       params.error("increment_factor", "expected one decimal place (1.1 .. 5.0)");
     }
-    by_success_ = params.choice("rate_increase_criterion", "notified",
-                                {"notified", "succeeded"}) == "succeeded";
+    by_success_ = params.choice("rate_increase_criterion", "notified", {"notified", "succeeded"}) ==
+                  "succeeded";
     increase_every_ = params.integer("rate_increase_count", 1000, 1, 1'000'000'000);
     if (base_rate_milli_ == 0 &&
         (params.has("increment_factor") || params.has("rate_increase_count"))) {
       params.error("base_rate_per_minute",
                    "increment_factor and rate_increase_count need a base rate");
     }
-    abort_type_ = params.choice("abort_failure_type", "", {"FAILED", "REJECTED", "TIMED_OUT", "ALL"});
+    abort_type_ =
+        params.choice("abort_failure_type", "", {"FAILED", "REJECTED", "TIMED_OUT", "ALL"});
     params.choice("abort_action", "CANCEL", {"CANCEL"});
     abort_threshold_ = params.percent_fixed("abort_threshold_percent", -1, 2);
     abort_min_ = params.integer("abort_min_executed", 1, 1, 1'000'000'000);
@@ -58,8 +57,8 @@ class ExponentialWaves final : public RolloutStrategy {
     retry_timed_out_ = params.integer("retries_timed_out", 0, 0, 10);
   }
   void begin(const RolloutPlan&, sim::Time now) override {
-    rate_milli_ = base_rate_milli_ == 0 ? max_rate_milli_
-                                        : std::min(base_rate_milli_, max_rate_milli_);
+    rate_milli_ =
+        base_rate_milli_ == 0 ? max_rate_milli_ : std::min(base_rate_milli_, max_rate_milli_);
     cursor_ = 0;
     in_stage_ = 0;
     succeeded_at_increase_ = 0;
@@ -150,8 +149,8 @@ class ExponentialWaves final : public RolloutStrategy {
     const std::int64_t failed = progress.count(TargetState::kFailed) - retried_failed;
     const std::int64_t rejected = progress.count(TargetState::kRejected);
     const std::int64_t timed_out = progress.count(TargetState::kTimedOut) - retried_timed_out;
-    const std::int64_t executed = progress.count(TargetState::kSucceeded) + failed + rejected +
-                                  timed_out;
+    const std::int64_t executed =
+        progress.count(TargetState::kSucceeded) + failed + rejected + timed_out;
     std::int64_t failures = failed + rejected + timed_out;
     if (abort_type_ == "FAILED") failures = failed;
     if (abort_type_ == "REJECTED") failures = rejected;

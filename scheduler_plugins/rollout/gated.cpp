@@ -11,8 +11,10 @@ namespace {
 // A target may start only while its site's local time of day (UTC time of day at simulated 0,
 // plus now, plus the site's offset, modulo 24 h) lies in [window_start, window_end); a window
 // whose end is before its start runs past midnight. Updates already started go on after the
-// window closes. Targets of each site start in index order, at most max_concurrent in progress
-// over the whole rollout (0: no cap).
+// window closes. At most max_concurrent in progress over the whole rollout (0: no cap).
+// Sites with the same UTC offset open and close together, so targets are kept per offset (in
+// index order, hence each site's in index order too): a decision costs O(distinct offsets +
+// targets started), not O(sites).
 class MaintenanceWindow final : public RolloutStrategy {
  public:
   std::string_view name() const override { return "maintenance-window"; }
@@ -25,28 +27,37 @@ class MaintenanceWindow final : public RolloutStrategy {
     max_concurrent_ = params.integer("max_concurrent", 0, 0, 1'000'000'000);
   }
   void begin(const RolloutPlan& plan, sim::Time) override {
-    sites_.build(plan, true);
-    cursor_.assign(sites_.begin.begin(), sites_.begin.end() - 1);
+    offsets_.clear();
+    std::vector<std::uint32_t> zone(plan.sites());
+    for (std::uint32_t s = 0; s < plan.sites(); ++s) {
+      const std::int32_t offset = plan.utc_offset_minutes[s];
+      auto it = std::find(offsets_.begin(), offsets_.end(), offset);
+      zone[s] = static_cast<std::uint32_t>(it - offsets_.begin());
+      if (it == offsets_.end()) offsets_.push_back(offset);
+    }
+    zones_.build(plan.targets(), static_cast<std::uint32_t>(offsets_.size()),
+                 [&](std::uint32_t t) { return zone[plan.site[t]]; });
+    cursor_.assign(zones_.begin.begin(), zones_.begin.end() - 1);
   }
   void decide(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time now,
               Decision& out) override {
-    std::int64_t room = max_concurrent_ == 0 ? INT64_MAX
-                                             : max_concurrent_ - progress.in_progress_count();
+    std::int64_t room =
+        max_concurrent_ == 0 ? INT64_MAX : max_concurrent_ - progress.in_progress_count();
     bool pending = false;
-    for (std::uint32_t s = 0; s < sites_.size(); ++s) {
-      std::uint32_t& c = cursor_[s];
-      const std::uint32_t end = sites_.begin[s + 1];
-      while (c < end && progress.state(sites_.member[c]) != TargetState::kPending) ++c;
+    for (std::size_t z = 0; z < offsets_.size(); ++z) {
+      std::uint32_t& c = cursor_[z];
+      const std::uint32_t end = zones_.begin[z + 1];
+      while (c < end && progress.state(zones_.member[c]) != TargetState::kPending) ++c;
       if (c == end) continue;
       pending = true;
-      const sim::Time local = local_time_of_day(plan, s, now);
+      const sim::Time local = local_time_of_day(plan, offsets_[z], now);
       if (!open(local)) {
         out.next = std::min(out.next, now + until(local, start_));
         continue;
       }
       for (; c < end && room > 0; ++c) {
-        if (progress.state(sites_.member[c]) != TargetState::kPending) continue;
-        out.start.push_back(sites_.member[c]);
+        if (progress.state(zones_.member[c]) != TargetState::kPending) continue;
+        out.start.push_back(zones_.member[c]);
         --room;
       }
     }
@@ -59,9 +70,9 @@ class MaintenanceWindow final : public RolloutStrategy {
   }
 
  private:
-  sim::Time local_time_of_day(const RolloutPlan& plan, std::uint32_t site, sim::Time now) const {
-    const sim::Time t = plan.utc_time_of_day_at_zero + now +
-                        plan.utc_offset_minutes[site] * sim::kMinute;
+  static sim::Time local_time_of_day(const RolloutPlan& plan, std::int32_t offset_minutes,
+                                     sim::Time now) {
+    const sim::Time t = plan.utc_time_of_day_at_zero + now + offset_minutes * sim::kMinute;
     return ((t % sim::kDay) + sim::kDay) % sim::kDay;
   }
   bool open(sim::Time local) const {
@@ -73,15 +84,18 @@ class MaintenanceWindow final : public RolloutStrategy {
 
   sim::Time start_ = 0, end_ = 0;
   std::int64_t max_concurrent_ = 0;
-  detail::Groups sites_;
+  std::vector<std::int32_t> offsets_;  // distinct UTC offsets, in order of first site
+  detail::Groups zones_;               // targets per distinct offset
   std::vector<std::uint32_t> cursor_;
 };
 
 // Starts targets in index order within each bandwidth group (RolloutPlan::group: a link when the
 // plan names links, else the site) while fewer than max_downloads_per_group of the group are
 // downloading, and at most max_concurrent in progress overall (0: no cap; KubeEdge's
-// NodeUpgradeJob `concurrency`). A target whose group is full waits; later targets of other
-// groups may go first.
+// NodeUpgradeJob `concurrency`). A target whose group is full waits; other groups go on.
+// Groups that may start something wait in a FIFO: all at the start, then each group when one of
+// its downloads ends (RolloutProgress::download_ended_log); a decision costs O(downloads ended
+// + targets started), not O(groups).
 class BandwidthWaves final : public RolloutStrategy {
  public:
   std::string_view name() const override { return "bandwidth-waves"; }
@@ -90,14 +104,28 @@ class BandwidthWaves final : public RolloutStrategy {
     max_concurrent_ = params.integer("max_concurrent", 0, 0, 1'000'000'000);
   }
   void begin(const RolloutPlan& plan, sim::Time) override {
-    groups_.build(plan, false);
+    groups_.build(plan.targets(), plan.groups(), [&](std::uint32_t t) { return plan.group(t); });
     cursor_.assign(groups_.begin.begin(), groups_.begin.end() - 1);
+    ready_.clear();
+    head_ = 0;
+    queued_.assign(groups_.size(), 1);
+    for (std::uint32_t g = 0; g < groups_.size(); ++g) ready_.push_back(g);
+    log_cursor_ = 0;
   }
-  void decide(const RolloutPlan&, const RolloutProgress& progress, sim::Time,
+  void decide(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time,
               Decision& out) override {
-    std::int64_t room = max_concurrent_ == 0 ? INT64_MAX
-                                             : max_concurrent_ - progress.in_progress_count();
-    for (std::uint32_t g = 0; g < groups_.size() && room > 0; ++g) {
+    const auto& ended = progress.download_ended_log();
+    for (; log_cursor_ < ended.size(); ++log_cursor_) {
+      const std::uint32_t g = plan.group(ended[log_cursor_]);
+      if (!queued_[g]) {
+        queued_[g] = 1;
+        ready_.push_back(g);
+      }
+    }
+    std::int64_t room =
+        max_concurrent_ == 0 ? INT64_MAX : max_concurrent_ - progress.in_progress_count();
+    while (head_ < ready_.size() && room > 0) {
+      const std::uint32_t g = ready_[head_];
       std::uint32_t& c = cursor_[g];
       const std::uint32_t end = groups_.begin[g + 1];
       std::int64_t free = per_group_ - progress.downloading_in_group(g);
@@ -107,6 +135,13 @@ class BandwidthWaves final : public RolloutStrategy {
         --free;
         --room;
       }
+      if (room == 0 && free > 0 && c < end) break;  // the global cap stopped it: stays first
+      queued_[g] = 0;
+      ++head_;
+    }
+    if (head_ * 2 > ready_.size()) {  // drop the served half, keep the storage
+      ready_.erase(ready_.begin(), ready_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
     }
     if (detail::all_done(progress, out)) out.verdict = Verdict::kCompleted;
   }
@@ -115,6 +150,9 @@ class BandwidthWaves final : public RolloutStrategy {
   std::int64_t per_group_ = 1, max_concurrent_ = 0;
   detail::Groups groups_;
   std::vector<std::uint32_t> cursor_;
+  std::vector<std::uint32_t> ready_;  // FIFO of groups that may start something, from head_
+  std::size_t head_ = 0, log_cursor_ = 0;
+  std::vector<std::uint8_t> queued_;
 };
 
 }  // namespace

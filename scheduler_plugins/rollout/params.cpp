@@ -68,8 +68,8 @@ double Params::number(std::string_view key, double fallback, double low, double 
     return fallback;
   }
   if (v < low || v > high) {
-    error(key, "expected a number in [" + number_text(low) + ", " + number_text(high) +
-                   "], got " + *text);
+    error(key, "expected a number in [" + number_text(low) + ", " + number_text(high) + "], got " +
+                   *text);
     return fallback;
   }
   return v;
@@ -134,11 +134,11 @@ std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, 
   std::int64_t w = 0, f = 0;
   std::int64_t scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;
-  const bool ok = !whole.empty() && parse_int(whole, w) && w >= 0 &&
-                  (dot == std::string_view::npos ||
-                   (!frac.empty() && frac.size() <= static_cast<std::size_t>(decimals) &&
-                    frac.find_first_not_of("0123456789") == std::string_view::npos &&
-                    parse_int(frac, f)));
+  const bool ok =
+      !whole.empty() && parse_int(whole, w) && w >= 0 &&
+      (dot == std::string_view::npos ||
+       (!frac.empty() && frac.size() <= static_cast<std::size_t>(decimals) &&
+        frac.find_first_not_of("0123456789") == std::string_view::npos && parse_int(frac, f)));
   if (!ok) {
     error(key, "expected a percentage with at most " + std::to_string(decimals) +
                    " decimal places, got '" + *text + "'");
@@ -188,8 +188,8 @@ std::vector<std::string> Params::finish() {
   for (const auto& [key, read] : read_) valid.push_back(key);
   const std::string valid_text = valid.empty() ? "(none)" : join(valid);
   auto unknown = [&](const std::string& key) {
-    if (read_.count(key) == 0) errors_.push_back(where(key) + ": unknown parameter; valid: " +
-                                                 valid_text);
+    if (read_.count(key) == 0)
+      errors_.push_back(where(key) + ": unknown parameter; valid: " + valid_text);
   };
   for (const auto& [key, value] : scalars_) unknown(key);
   for (const auto& [key, value] : lists_) unknown(key);

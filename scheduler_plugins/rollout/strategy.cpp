@@ -6,26 +6,40 @@ namespace edgetwin::scheduler_plugins::rollout {
 
 const char* target_state_name(TargetState s) {
   switch (s) {
-    case TargetState::kPending: return "pending";
-    case TargetState::kDownloading: return "downloading";
-    case TargetState::kInstalling: return "installing";
-    case TargetState::kSucceeded: return "succeeded";
-    case TargetState::kFailed: return "failed";
-    case TargetState::kRejected: return "rejected";
-    case TargetState::kTimedOut: return "timed_out";
-    case TargetState::kCanceled: return "canceled";
-    case TargetState::kRolledBack: return "rolled_back";
+    case TargetState::kPending:
+      return "pending";
+    case TargetState::kDownloading:
+      return "downloading";
+    case TargetState::kInstalling:
+      return "installing";
+    case TargetState::kSucceeded:
+      return "succeeded";
+    case TargetState::kFailed:
+      return "failed";
+    case TargetState::kRejected:
+      return "rejected";
+    case TargetState::kTimedOut:
+      return "timed_out";
+    case TargetState::kCanceled:
+      return "canceled";
+    case TargetState::kRolledBack:
+      return "rolled_back";
   }
   return "?";
 }
 
 const char* verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kRunning: return "running";
-    case Verdict::kPaused: return "paused";
-    case Verdict::kPromoted: return "promoted";
-    case Verdict::kAborted: return "aborted";
-    case Verdict::kCompleted: return "completed";
+    case Verdict::kRunning:
+      return "running";
+    case Verdict::kPaused:
+      return "paused";
+    case Verdict::kPromoted:
+      return "promoted";
+    case Verdict::kAborted:
+      return "aborted";
+    case Verdict::kCompleted:
+      return "completed";
   }
   return "?";
 }
@@ -70,7 +84,10 @@ void RolloutProgress::set_state(std::uint32_t target, TargetState s) {
   --count_[static_cast<int>(old)];
   ++count_[static_cast<int>(s)];
   state_[target] = static_cast<std::uint8_t>(s);
-  if (old == TargetState::kDownloading) --downloading_[plan_.group(target)];
+  if (old == TargetState::kDownloading) {
+    --downloading_[plan_.group(target)];
+    download_ended_.push_back(target);
+  }
   if (s == TargetState::kDownloading) ++downloading_[plan_.group(target)];
   if (!in_progress(old) && in_progress(s)) ++attempts_[target];
   if (terminal(s) && !terminal(old)) finished_.push_back(target);

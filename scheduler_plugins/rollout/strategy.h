@@ -36,28 +36,26 @@ enum class TargetState : std::uint8_t {
   kDownloading,  // notified; the artifact is downloading (counts against bandwidth caps)
   kInstalling,   // downloaded; install, reboot and health check under way
   kSucceeded,
-  kFailed,       // install failed, boot loop rolled back, bricked, download gave up
-  kRejected,     // the device refused the update (AWS REJECTED)
-  kTimedOut,     // in progress longer than the strategy's timeout
-  kCanceled,     // never started: the rollout was aborted first
-  kRolledBack,   // had succeeded; reverted because the rollout was aborted with rollback
+  kFailed,      // install failed, boot loop rolled back, bricked, download gave up
+  kRejected,    // the device refused the update (AWS REJECTED)
+  kTimedOut,    // in progress longer than the strategy's timeout
+  kCanceled,    // never started: the rollout was aborted first
+  kRolledBack,  // had succeeded; reverted because the rollout was aborted with rollback
 };
 inline constexpr int kTargetStates = 9;
 const char* target_state_name(TargetState s);
 inline bool in_progress(TargetState s) {
   return s == TargetState::kDownloading || s == TargetState::kInstalling;
 }
-inline bool terminal(TargetState s) {
-  return s != TargetState::kPending && !in_progress(s);
-}
+inline bool terminal(TargetState s) { return s != TargetState::kPending && !in_progress(s); }
 
 // Fixed for the rollout: where each target is.
 struct RolloutPlan {
-  std::vector<std::uint32_t> site;       // per target: its site, 0..sites-1
-  std::vector<std::uint32_t> link;       // per target: its bandwidth group (site uplink, cell,
-                                         //   backhaul link); empty: the site
+  std::vector<std::uint32_t> site;  // per target: its site, 0..sites-1
+  std::vector<std::uint32_t> link;  // per target: its bandwidth group (site uplink, cell,
+                                    //   backhaul link); empty: the site
   std::vector<std::int32_t> utc_offset_minutes;  // per site: local time = UTC + offset
-  sim::Time utc_time_of_day_at_zero = 0;  // the UTC time of day at simulated time 0
+  sim::Time utc_time_of_day_at_zero = 0;         // the UTC time of day at simulated time 0
   std::uint32_t targets() const { return static_cast<std::uint32_t>(site.size()); }
   std::uint32_t sites() const { return static_cast<std::uint32_t>(utc_offset_minutes.size()); }
   std::uint32_t group(std::uint32_t target) const {
@@ -84,6 +82,9 @@ class RolloutProgress {
   // Targets in the order they reached a terminal state (a retried target appears once per
   // terminal attempt). Strategies keep a cursor into it.
   const std::vector<std::uint32_t>& finished_log() const { return finished_; }
+  // Targets in the order their downloads ended (finished, failed or timed out): where a
+  // bandwidth group got a slot back.
+  const std::vector<std::uint32_t>& download_ended_log() const { return download_ended_; }
   std::uint32_t targets() const { return static_cast<std::uint32_t>(state_.size()); }
 
   // Controller side. Starting counts an attempt.
@@ -96,6 +97,7 @@ class RolloutProgress {
   std::array<std::uint32_t, kTargetStates> count_{};
   std::vector<std::uint32_t> downloading_;
   std::vector<std::uint32_t> finished_;
+  std::vector<std::uint32_t> download_ended_;
 };
 
 enum class Verdict : std::uint8_t {
@@ -112,12 +114,12 @@ struct Decision {
   std::vector<std::uint32_t> start;     // pending targets, or terminal ones to retry
   std::vector<std::uint32_t> time_out;  // in-progress targets to mark timed out
   Verdict verdict = Verdict::kRunning;
-  bool rollback = false;                // with kAborted
-  int traffic_percent = -1;             // services: the share of traffic on the new version
-                                        //   (-1: not a service strategy)
-  std::int64_t old_replicas = -1;       // rolling: old-version replicas still serving (-1: n/a)
-  sim::Time next = sim::kTimeMax;       // ask again at this time even if nothing changes
-  std::string reason;                   // why the verdict (abort / pause), for the result file
+  bool rollback = false;           // with kAborted
+  int traffic_percent = -1;        // services: the share of traffic on the new version
+                                   //   (-1: not a service strategy)
+  std::int64_t old_replicas = -1;  // rolling: old-version replicas still serving (-1: n/a)
+  sim::Time next = sim::kTimeMax;  // ask again at this time even if nothing changes
+  std::string reason;              // why the verdict (abort / pause), for the result file
   void clear() {
     start.clear();
     time_out.clear();

@@ -72,7 +72,8 @@ DesiredState resolve(const DeploymentManifest& manifest,
     if (members[g] != 0) continue;
     const TargetGroup& group = manifest.groups[g];
     std::string selector;
-    for (const auto& [k, v] : group.selector) selector += (selector.empty() ? "" : ",") + k + "=" + v;
+    for (const auto& [k, v] : group.selector)
+      selector += (selector.empty() ? "" : ",") + k + "=" + v;
     errors.push_back(std::string(path) + "/groups/" + std::to_string(g) + " (" + group.name +
                      "): empty target group: selector '" + selector +
                      "' matches no device not already taken by an earlier group");
@@ -82,11 +83,16 @@ DesiredState resolve(const DeploymentManifest& manifest,
 
 const char* update_outcome_name(UpdateOutcome outcome) {
   switch (outcome) {
-    case UpdateOutcome::kSucceeded: return "succeeded";
-    case UpdateOutcome::kDownloadInterrupted: return "download_interrupted";
-    case UpdateOutcome::kInstallFailed: return "install_failed";
-    case UpdateOutcome::kBootLoopRolledBack: return "boot_loop_rolled_back";
-    case UpdateOutcome::kBricked: return "bricked";
+    case UpdateOutcome::kSucceeded:
+      return "succeeded";
+    case UpdateOutcome::kDownloadInterrupted:
+      return "download_interrupted";
+    case UpdateOutcome::kInstallFailed:
+      return "install_failed";
+    case UpdateOutcome::kBootLoopRolledBack:
+      return "boot_loop_rolled_back";
+    case UpdateOutcome::kBricked:
+      return "bricked";
   }
   return "?";
 }
@@ -164,12 +170,24 @@ void check_duration(const sim::Distribution& d, const std::string& where,
   using K = sim::Distribution::Kind;
   bool ok = true;
   switch (d.kind) {
-    case K::kConstant: ok = d.a >= 0.0; break;
-    case K::kExponential: ok = d.a > 0.0; break;
-    case K::kUniform: ok = d.a >= 0.0 && d.a <= d.b; break;
-    case K::kNormal: ok = false; break;
-    case K::kLognormal: ok = d.b >= 0.0; break;
-    case K::kWeibull: ok = d.a > 0.0 && d.b > 0.0; break;
+    case K::kConstant:
+      ok = d.a >= 0.0;
+      break;
+    case K::kExponential:
+      ok = d.a > 0.0;
+      break;
+    case K::kUniform:
+      ok = d.a >= 0.0 && d.a <= d.b;
+      break;
+    case K::kNormal:
+      ok = false;
+      break;
+    case K::kLognormal:
+      ok = d.b >= 0.0;
+      break;
+    case K::kWeibull:
+      ok = d.a > 0.0 && d.b > 0.0;
+      break;
   }
   if (!ok) {
     errors.push_back(where + ": a time distribution must not draw negative values (" +
@@ -217,8 +235,7 @@ std::vector<std::string> UpdateModel::validate(std::string_view path) const {
   }
   check_probabilities(failures.fallback, root + "/failures/default", errors);
   for (std::size_t r = 0; r < failures.rules.size(); ++r) {
-    check_probabilities(failures.rules[r].p, root + "/failures/rules/" + std::to_string(r),
-                        errors);
+    check_probabilities(failures.rules[r].p, root + "/failures/rules/" + std::to_string(r), errors);
   }
   check_times(default_times, root + "/times/default", errors);
   for (const auto& [type, t] : times_by_type) check_times(t, root + "/times/" + type, errors);

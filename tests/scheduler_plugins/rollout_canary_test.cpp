@@ -27,11 +27,11 @@ TEST(CanaryStrategy, PromotesAfterIntervalTimesCeilOfMaxWeightOverStepWeight) {
     const char* max;
     std::int64_t k;  // ceil(max / step)
   };
-  for (const Case c : {Case{"10", "50", 5}, Case{"15", "50", 4}, Case{"5", "50", 10},
-                       Case{"20", "100", 5}}) {
+  for (const Case c :
+       {Case{"10", "50", 5}, Case{"15", "50", 4}, Case{"5", "50", 10}, Case{"20", "100", 5}}) {
     SCOPED_TRACE(std::string(c.step) + " / " + c.max);
-    auto s = strategy("canary",
-                      {{"step_weight", c.step}, {"max_weight", c.max}, {"interval", "1m"}});
+    auto s =
+        strategy("canary", {{"step_weight", c.step}, {"max_weight", c.max}, {"interval", "1m"}});
     const auto r = play(*s, one_site(20), uniform(0, 0));
     sim::Time promoted = sim::kTimeMax;
     for (const auto& step : r.steps) {
@@ -79,8 +79,8 @@ TEST(CanaryStrategy, ArgoStepsWithPausesPromoteAfterTheSumOfPauses) {
                     {{"steps", {"weight=20", "pause=5m", "weight=50", "pause=10m"}}});
   const auto r = play(*s, one_site(10), uniform(0, 0));
   const auto t = start_times(r, 10);
-  EXPECT_EQ(t[1], 0);          // ceil(20% x 10) = 2 targets at 0
-  EXPECT_EQ(t[2], 5 * kMin);   // up to 5 at 5 min
+  EXPECT_EQ(t[1], 0);         // ceil(20% x 10) = 2 targets at 0
+  EXPECT_EQ(t[2], 5 * kMin);  // up to 5 at 5 min
   EXPECT_EQ(t[4], 5 * kMin);
   EXPECT_EQ(t[5], 15 * kMin);  // promotion
   EXPECT_EQ(r.verdict_time, 15 * kMin);
@@ -90,8 +90,9 @@ TEST(CanaryStrategy, AbortsWithRollbackAfterThresholdFailedChecks) {
   // 10 targets, weight 20 -> targets 0 and 1; target 1 fails at 10 s. Every check (each minute)
   // fails: 1 unsuccessful x 100 > 0 % x 2 executed. Flagger: time to rollback = interval x
   // threshold = 3 min. Target 0 (succeeded) is rolled back; the 8 others never start.
-  auto s = strategy("canary", {{"step_weight", "20"}, {"max_weight", "60"}, {"interval", "1m"},
-                               {"threshold", "3"}});
+  auto s = strategy(
+      "canary",
+      {{"step_weight", "20"}, {"max_weight", "60"}, {"interval", "1m"}, {"threshold", "3"}});
   const auto r = play(*s, one_site(10), [](std::uint32_t t, std::uint32_t) {
     return AttemptScript{5 * kS, 5 * kS, t == 1 ? TargetState::kFailed : TargetState::kSucceeded};
   });
@@ -104,8 +105,10 @@ TEST(CanaryStrategy, AbortsWithRollbackAfterThresholdFailedChecks) {
 
   // A tolerance of 50 % lets 1 failure in 2 pass (1 x 100 <= 50 x 2): no abort, promotion at
   // the weights' end: weights 20, 40, 60, each ready at 10 s then 1 min -> 3 x 70 s = 210 s.
-  auto tolerant = strategy("canary", {{"step_weight", "20"}, {"max_weight", "60"},
-                                      {"interval", "1m"}, {"threshold", "3"},
+  auto tolerant = strategy("canary", {{"step_weight", "20"},
+                                      {"max_weight", "60"},
+                                      {"interval", "1m"},
+                                      {"threshold", "3"},
                                       {"max_failure_percent", "50"}});
   const auto r2 = play(*tolerant, one_site(10), [](std::uint32_t t, std::uint32_t) {
     return AttemptScript{5 * kS, 5 * kS, t == 1 ? TargetState::kFailed : TargetState::kSucceeded};

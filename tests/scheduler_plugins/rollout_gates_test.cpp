@@ -105,6 +105,28 @@ TEST(BandwidthWaves, CompletionIsWavesOfDownloadsPlusTheLastInstall) {
   EXPECT_EQ(start_times(r, 10)[9], 12 * kMin);
 }
 
+TEST(BandwidthWaves, AGroupHeldBackByTheGlobalCapGoesFirstWhenRoomReturns) {
+  // Sites 0 (targets 0-3) and 1 (targets 4-7), 2 downloads per site, 3 in progress overall;
+  // 2 min download + 1 min install. 0 min: 0, 1 (site 0), then 4 (site 1; the global cap stops
+  // it, site 1 stays first in line). 3 min, all installed: 5, 6 (site 1 first), then 2. 6 min:
+  // 3 and 7. Completed at 9 min, never more than 3 in progress.
+  RolloutPlan plan;
+  plan.site = {0, 0, 0, 0, 1, 1, 1, 1};
+  plan.utc_offset_minutes = {0, 0};
+  auto s = strategy("bandwidth-waves", {{"max_downloads_per_group", "2"}, {"max_concurrent", "3"}});
+  const auto r = play(*s, plan, uniform(2 * kMin, kMin));
+  const auto t = start_times(r, 8);
+  EXPECT_EQ(t, (std::vector<sim::Time>{0, 0, 3 * kMin, 6 * kMin, 0, 3 * kMin, 3 * kMin, 6 * kMin}));
+  EXPECT_EQ(r.max_in_progress, 3u);
+  EXPECT_EQ(r.verdict_time, 9 * kMin);
+  // The order within an instant: site 1's held-back slot is served before site 0.
+  std::vector<std::uint32_t> at3;
+  for (const auto& c : r.changes) {
+    if (c.time == 3 * kMin && c.state == TargetState::kDownloading) at3.push_back(c.target);
+  }
+  EXPECT_EQ(at3, (std::vector<std::uint32_t>{5, 6, 2}));
+}
+
 TEST(AllAtOnce, StartsEveryTargetAtOnceAndCompletesWithTheSlowest) {
   auto s = strategy("all-at-once", {});
   const auto r = play(*s, one_site(5), [](std::uint32_t t, std::uint32_t) {
@@ -134,8 +156,8 @@ TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
     EXPECT_EQ(errors.size(), 1u);
     return errors.empty() ? std::string() : errors[0];
   };
-  EXPECT_EQ(one(errors_of("exponential-waves", {{"abort_failure_type", "FAILED"},
-                                                {"abort_threshold_percent", "120"}})),
+  EXPECT_EQ(one(errors_of("exponential-waves",
+                          {{"abort_failure_type", "FAILED"}, {"abort_threshold_percent", "120"}})),
             "/rollouts/0/abort_threshold_percent: a percentage cannot exceed 100%, got 120");
   EXPECT_EQ(one(errors_of("exponential-waves", {{"abort_failure_type", "FAILED"},
                                                 {"abort_threshold_percent", "12.345"}})),
@@ -151,8 +173,8 @@ TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
             "max_weight, step_weight, step_weights, steps, threshold");
   EXPECT_EQ(one(errors_of("canary", {}, {{"steps", {"weight=20", "pause"}}})),
             "/rollouts/0/steps/1: unknown step 'pause'; valid: weight=PERCENT, pause=DURATION");
-  EXPECT_EQ(one(errors_of("exponential-waves", {{"base_rate_per_minute", "10"},
-                                                {"increment_factor", "1.15"}})),
+  EXPECT_EQ(one(errors_of("exponential-waves",
+                          {{"base_rate_per_minute", "10"}, {"increment_factor", "1.15"}})),
             "/rollouts/0/increment_factor: expected one decimal place (1.1 .. 5.0)");
   EXPECT_EQ(one(errors_of("exponential-waves", {{"base_rate_per_minute", "0"}})),
             "/rollouts/0/base_rate_per_minute: expected an integer in [1, 1000], got 0");
@@ -215,10 +237,14 @@ std::vector<std::pair<std::string, PlayResult>> play_every_strategy(std::uint64_
           {"rolling", {{"max_surge", "10%"}, {"max_unavailable", "5%"}}},
           {"canary", {{"step_weight", "5"}, {"max_weight", "30"}, {"max_failure_percent", "10"}}},
           {"exponential-waves",
-           {{"base_rate_per_minute", "20"}, {"increment_factor", "1.5"},
-            {"rate_increase_count", "30"}, {"in_progress_timeout", "10m"},
-            {"retries_timed_out", "1"}, {"abort_failure_type", "ALL"},
-            {"abort_threshold_percent", "15"}, {"abort_min_executed", "50"}}},
+           {{"base_rate_per_minute", "20"},
+            {"increment_factor", "1.5"},
+            {"rate_increase_count", "30"},
+            {"in_progress_timeout", "10m"},
+            {"retries_timed_out", "1"},
+            {"abort_failure_type", "ALL"},
+            {"abort_threshold_percent", "15"},
+            {"abort_min_executed", "50"}}},
           {"blue-green", {}},
           {"maintenance-window", {{"window_start", "1h"}, {"window_end", "5h"}}},
           {"bandwidth-waves", {{"max_downloads_per_group", "3"}}},

@@ -9,7 +9,8 @@ namespace edgetwin::scheduler_plugins::rollout {
 namespace {
 
 TargetGroup group(std::string name, std::vector<Label> selector, std::string version) {
-  return {std::move(name), std::move(selector),
+  return {std::move(name),
+          std::move(selector),
           {{"firmware", std::move(version), {{"arm64", 40 << 20}, {"", 60 << 20}}}}};
 }
 
@@ -140,8 +141,10 @@ TEST(UpdateModel, ACanaryCatchesABadVersionBeforeHalfTheFleetGetsIt) {
     outcome[t] = draw_outcome(failures.lookup("2.0", type[d]), rng);
     return AttemptScript{sim::kMinute, 2 * sim::kMinute, target_state(outcome[t])};
   };
-  auto s = testing::strategy("canary", {{"step_weight", "5"}, {"max_weight", "50"},
-                                        {"max_failure_percent", "10"}, {"threshold", "2"}});
+  auto s = testing::strategy("canary", {{"step_weight", "5"},
+                                        {"max_weight", "50"},
+                                        {"max_failure_percent", "10"},
+                                        {"threshold", "2"}});
   const auto r = play(*s, testing::one_site(n), script);
   ASSERT_EQ(r.verdict, Verdict::kAborted);
   // Blast radius: only the canary's targets ever got the bad version.

@@ -45,13 +45,13 @@ struct RollingCase {
 // waves = ceil(N / (s + u)), the last one partial, and the rollout ends at waves x duration.
 TEST(RollingStrategy, NumberOfWavesIsCeilOfReplicasOverSurgePlusUnavailable) {
   const RollingCase cases[] = {
-      {10, "25%", "25%", 3, 2, 2},   // ceil(2.5) = 3, floor(2.5) = 2; ceil(10 / 5) = 2
-      {7, "25%", "25%", 2, 1, 3},    // ceil(1.75) = 2, floor(1.75) = 1; ceil(7 / 3) = 3
-      {3, "25%", "25%", 1, 0, 3},    // ceil(0.75) = 1, floor(0.75) = 0; ceil(3 / 1) = 3
-      {100, "0", "30%", 0, 30, 4},   // ceil(100 / 30) = 4
-      {5, "0", "10%", 0, 1, 5},      // floor(0.5) = 0, both 0 -> unavailable 1; 5 waves
-      {10, "3", "0", 3, 0, 4},       // ceil(10 / 3) = 4
-      {10, "30%", "1", 3, 1, 3},     // ceil(10 / 4) = 3
+      {10, "25%", "25%", 3, 2, 2},  // ceil(2.5) = 3, floor(2.5) = 2; ceil(10 / 5) = 2
+      {7, "25%", "25%", 2, 1, 3},   // ceil(1.75) = 2, floor(1.75) = 1; ceil(7 / 3) = 3
+      {3, "25%", "25%", 1, 0, 3},   // ceil(0.75) = 1, floor(0.75) = 0; ceil(3 / 1) = 3
+      {100, "0", "30%", 0, 30, 4},  // ceil(100 / 30) = 4
+      {5, "0", "10%", 0, 1, 5},     // floor(0.5) = 0, both 0 -> unavailable 1; 5 waves
+      {10, "3", "0", 3, 0, 4},      // ceil(10 / 3) = 4
+      {10, "30%", "1", 3, 1, 3},    // ceil(10 / 4) = 3
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::to_string(c.replicas) + " " + c.surge + " " + c.unavailable);
@@ -107,9 +107,9 @@ TEST(RollingStrategy, AFailedReplicaStallsTheRolloutUntilTheProgressDeadline) {
 TEST(ExponentialWaves, TheMthNotificationFollowsThePiecewiseClosedForm) {
   // AWS's worked example: base 50/min, factor 2, every 1000 notified: rates 50, 100, 200 ->
   // gaps 1.2 s, 0.6 s, 0.3 s.
-  auto s = strategy("exponential-waves", {{"base_rate_per_minute", "50"},
-                                          {"increment_factor", "2"},
-                                          {"rate_increase_count", "1000"}});
+  auto s = strategy(
+      "exponential-waves",
+      {{"base_rate_per_minute", "50"}, {"increment_factor", "2"}, {"rate_increase_count", "1000"}});
   const auto plan = one_site(2600);
   const auto r = play(*s, plan, uniform(0, 0));
   const auto t = start_times(r, 2600);
@@ -135,13 +135,13 @@ TEST(ExponentialWaves, FractionalFactorsCompoundInThousandthsOfAThingPerMinute) 
   // 60e12 / 22500 = 2666666666 ns (floored), 60e12 / 33750 = 1777777777 ns.
   EXPECT_EQ(notification_gap(22500), 2666666666);
   EXPECT_EQ(increased_rate(15000, 15, 1000000), 22500);
-  auto s = strategy("exponential-waves", {{"base_rate_per_minute", "10"},
-                                          {"increment_factor", "1.5"},
-                                          {"rate_increase_count", "5"}});
+  auto s = strategy(
+      "exponential-waves",
+      {{"base_rate_per_minute", "10"}, {"increment_factor", "1.5"}, {"rate_increase_count", "5"}});
   const auto t = start_times(play(*s, one_site(17), uniform(kS, kS)), 17);
-  EXPECT_EQ(t[5], 30 * kS);                     // 5 x 6 s
-  EXPECT_EQ(t[10], 50 * kS);                    // + 5 x 4 s
-  EXPECT_EQ(t[15], 50 * kS + 5 * 2666666666);   // 63.33333333 s
+  EXPECT_EQ(t[5], 30 * kS);                    // 5 x 6 s
+  EXPECT_EQ(t[10], 50 * kS);                   // + 5 x 4 s
+  EXPECT_EQ(t[15], 50 * kS + 5 * 2666666666);  // 63.33333333 s
   EXPECT_EQ(t[16], t[15] + 1777777777);
 }
 
@@ -216,9 +216,9 @@ TEST(ExponentialWaves, InProgressTimeoutThenRetryOfTimedOutExecutions) {
   // Rate 1/min; first attempts hang, second attempts take 30 s. Timeout 2 min, one retry for
   // TIMED_OUT: target m is notified at m min, times out at m + 2 min, is retried at once and
   // succeeds at m + 2.5 min.
-  auto s = strategy("exponential-waves", {{"maximum_per_minute", "1"},
-                                          {"in_progress_timeout", "2m"},
-                                          {"retries_timed_out", "1"}});
+  auto s = strategy(
+      "exponential-waves",
+      {{"maximum_per_minute", "1"}, {"in_progress_timeout", "2m"}, {"retries_timed_out", "1"}});
   const auto plan = one_site(3);
   const auto r = play(*s, plan, [](std::uint32_t, std::uint32_t attempt) {
     return AttemptScript{10 * kS, 20 * kS, TargetState::kSucceeded, attempt == 1};
@@ -253,8 +253,8 @@ TEST(ExponentialWaves, FailedExecutionsAreRetriedUpToTheLimitBeforeCountingForAb
                                           {"abort_threshold_percent", "1"},
                                           {"abort_min_executed", "1"}});
   const auto r = play(*s, one_site(2), [](std::uint32_t t, std::uint32_t attempt) {
-    return AttemptScript{kS, kS, t == 0 && attempt <= 2 ? TargetState::kFailed
-                                                        : TargetState::kSucceeded};
+    return AttemptScript{kS, kS,
+                         t == 0 && attempt <= 2 ? TargetState::kFailed : TargetState::kSucceeded};
   });
   EXPECT_EQ(r.verdict, Verdict::kCompleted);
   // Attempts at 0, 2 and 4 s (each 2 s long, retried at once): success at 6 s.
