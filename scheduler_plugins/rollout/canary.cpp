@@ -25,7 +25,9 @@ struct Step {
 // after its duration. After the last step: promotion (every remaining target starts).
 // Analysis: every `interval` from the start until promotion, over the started targets: a check
 // fails when unsuccessful x 100 > max_failure_percent x finished (none finished: inconclusive,
-// not counted); after `threshold` failed checks the rollout aborts with rollback.
+// not counted); after `threshold` failed checks the rollout aborts with rollback. A weight whose
+// targets are still in progress progress_deadline after it began aborts with rollback too
+// (Flagger's progressDeadlineSeconds; 0: no deadline).
 class Canary final : public RolloutStrategy {
  public:
   std::string_view name() const override { return "canary"; }
@@ -34,6 +36,7 @@ class Canary final : public RolloutStrategy {
     interval_ = params.duration("interval", sim::kMinute, sim::kSecond);
     threshold_ = params.integer("threshold", 5, 1, 1000);
     max_failure_ = params.percent_fixed("max_failure_percent", 0, 2);
+    deadline_ = params.duration("progress_deadline", 0);
     const bool flagger =
         params.has("step_weight") || params.has("max_weight") || params.has("step_weights");
     if (params.has("steps") && flagger) {
@@ -72,7 +75,12 @@ class Canary final : public RolloutStrategy {
         out.reason = std::to_string(failed_checks_) + " failed analysis checks";
         return;
       }
-      advance(plan, progress, now, out);
+      if (!advance(plan, progress, now, out)) {
+        aborted_ = true;
+        abort(out);
+        out.reason = "canary targets still in progress after progress_deadline";
+        return;
+      }
     }
     if (promoted_) {
       detail::start_up_to(cursor_, plan.targets(), progress, out);
@@ -85,7 +93,8 @@ class Canary final : public RolloutStrategy {
   }
 
  private:
-  void advance(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time now,
+  // False when a weight's targets are still in progress progress_deadline after it began.
+  bool advance(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time now,
                Decision& out) {
     while (step_ < steps_.size()) {
       const Step& step = steps_[step_];
@@ -94,15 +103,21 @@ class Canary final : public RolloutStrategy {
         const std::uint32_t before = static_cast<std::uint32_t>(out.start.size());
         detail::start_up_to(cursor_, weight_targets(step.weight, plan.targets()), progress, out);
         const bool started_now = out.start.size() != before;
-        if (started_now || progress.in_progress_count() > 0 || !check_passes(progress)) return;
+        const bool waiting = started_now || progress.in_progress_count() > 0;
+        if (waiting && deadline_ > 0) {
+          if (now >= step_started_ + deadline_) return false;
+          out.next = std::min(out.next, step_started_ + deadline_);
+        }
+        if (waiting || !check_passes(progress)) return true;
       } else if (now < step_started_ + step.pause) {
         out.next = step_started_ + step.pause;
-        return;
+        return true;
       }
       ++step_;
       step_started_ = now;
     }
     promoted_ = true;
+    return true;
   }
   bool check_passes(const RolloutProgress& progress) const {
     return static_cast<std::int64_t>(detail::unsuccessful(progress)) * 10000 <=
@@ -177,7 +192,7 @@ class Canary final : public RolloutStrategy {
   }
 
   std::vector<Step> steps_;
-  sim::Time interval_ = 0;
+  sim::Time interval_ = 0, deadline_ = 0;
   std::int64_t threshold_ = 0, max_failure_ = 0;
   std::uint32_t cursor_ = 0;
   std::size_t step_ = 0;

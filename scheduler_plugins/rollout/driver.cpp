@@ -15,12 +15,14 @@ sim::Time PlayResult::first(std::uint32_t target, TargetState state) const {
 
 namespace {
 
-struct Completion {  // the end of a download (installing = false) or of an install
+enum class Phase : std::uint8_t { kQueued, kDownload, kInstall };
+
+struct Completion {  // the end of a phase of an attempt
   sim::Time time;
   std::uint64_t seq;  // tie-break: the order in which they were scheduled
   std::uint32_t target;
   std::uint32_t attempt;
-  bool install;
+  Phase phase;
   bool operator>(const Completion& o) const { return time != o.time ? time > o.time : seq > o.seq; }
 };
 
@@ -62,7 +64,7 @@ class Player {
 
  private:
   void set(std::uint32_t target, TargetState s) {
-    progress_.set_state(target, s);
+    progress_.set_state(target, s, now_);
     result_.changes.push_back({now_, target, s});
     result_.end = now_;
     if (s == TargetState::kDownloading) {
@@ -71,6 +73,11 @@ class Player {
           std::max(result_.max_downloading[g], progress_.downloading_in_group(g));
       result_.max_in_progress = std::max(result_.max_in_progress, progress_.in_progress_count());
     }
+  }
+
+  void begin_download(std::uint32_t t, std::uint32_t attempt) {
+    set(t, TargetState::kDownloading);
+    queue_.push({now_ + current_[t].download, seq_++, t, attempt, Phase::kDownload});
   }
 
   bool apply_completions() {
@@ -82,9 +89,11 @@ class Player {
       if (progress_.attempts(c.target) != c.attempt || !in_progress(s)) continue;  // timed out
       any = true;
       const AttemptScript& a = current_[c.target];
-      if (!c.install) {
+      if (c.phase == Phase::kQueued) {
+        begin_download(c.target, c.attempt);
+      } else if (c.phase == Phase::kDownload) {
         set(c.target, TargetState::kInstalling);
-        if (!a.hang) queue_.push({now_ + a.install, seq_++, c.target, c.attempt, true});
+        if (!a.hang) queue_.push({now_ + a.install, seq_++, c.target, c.attempt, Phase::kInstall});
       } else if (rollback_ && a.outcome == TargetState::kSucceeded) {
         set(c.target, TargetState::kRolledBack);
       } else {
@@ -96,7 +105,7 @@ class Player {
 
   bool apply(const Decision& d) {
     for (std::uint32_t t : d.time_out) {
-      if (!in_progress(progress_.state(t))) throw violation("timed out target", t);
+      if (!running(progress_.state(t))) throw violation("timed out target", t);
       set(t, TargetState::kTimedOut);
     }
     for (std::uint32_t t : d.start) {
@@ -106,8 +115,12 @@ class Player {
       }
       const std::uint32_t attempt = progress_.attempts(t) + 1;
       current_[t] = script_(t, attempt);
-      set(t, TargetState::kDownloading);
-      queue_.push({now_ + current_[t].download, seq_++, t, attempt, false});
+      if (current_[t].queued > 0) {
+        set(t, TargetState::kQueued);
+        queue_.push({now_ + current_[t].queued, seq_++, t, attempt, Phase::kQueued});
+      } else {
+        begin_download(t, attempt);
+      }
     }
     bool acted = !d.start.empty() || !d.time_out.empty();
     const bool verdict_changed = d.verdict != result_.verdict;

@@ -1,6 +1,7 @@
 // A reference controller: plays a strategy against a scripted fleet, without the simulation.
-// Each attempt of each target downloads for a fixed time, then installs for a fixed time, then
-// ends in a scripted outcome (or hangs until the strategy times it out). Events at one instant
+// Each attempt of each target waits queued for a fixed time (the device offline; 0: it begins at
+// once), downloads for a fixed time, installs for a fixed time, then ends in a scripted outcome
+// (or hangs until the strategy times it out). Events at one instant
 // are applied together, then the strategy decides; zero-length phases complete at the same
 // instant and the strategy decides again. Used by the tests and for quick dry runs; the
 // simulation's controller follows the same protocol with downloads over the network model.
@@ -20,7 +21,8 @@ struct AttemptScript {
   sim::Time download = 0;
   sim::Time install = 0;
   TargetState outcome = TargetState::kSucceeded;  // succeeded, failed or rejected
-  bool hang = false;  // never finishes installing (for in-progress timeouts)
+  bool hang = false;     // never finishes installing (for in-progress timeouts)
+  sim::Time queued = 0;  // queued this long before the download begins (device offline)
 };
 // (target, attempt from 1) -> what that attempt does. Must be deterministic.
 using FleetScript = std::function<AttemptScript(std::uint32_t target, std::uint32_t attempt)>;

@@ -63,7 +63,6 @@ class ExponentialWaves final : public RolloutStrategy {
     in_stage_ = 0;
     succeeded_at_increase_ = 0;
     next_notify_ = now;
-    started_.clear();
     head_ = 0;
     log_cursor_ = 0;
     aborted_ = false;
@@ -89,7 +88,7 @@ class ExponentialWaves final : public RolloutStrategy {
       } else {
         continue;
       }
-      start(t, now, progress, out);
+      out.start.push_back(t);
     }
     if (abort_fires(progress, retried_failed, retried_timed_out)) {
       aborted_ = true;
@@ -108,7 +107,7 @@ class ExponentialWaves final : public RolloutStrategy {
     while (cursor_ < plan.targets() && next_notify_ <= now) {
       const std::uint32_t t = cursor_++;
       if (progress.state(t) != TargetState::kPending) continue;
-      start(t, now, progress, out);
+      out.start.push_back(t);
       next_notify_ += notification_gap(rate_milli_);
       if (!by_success_ && base_rate_milli_ != 0 && ++in_stage_ == increase_every_) {
         in_stage_ = 0;
@@ -122,17 +121,15 @@ class ExponentialWaves final : public RolloutStrategy {
   }
 
  private:
-  void start(std::uint32_t t, sim::Time now, const RolloutProgress& progress, Decision& out) {
-    out.start.push_back(t);
-    if (timeout_ > 0) started_.push_back({now, t, progress.attempts(t) + 1});
-  }
-  // Started targets in start order: the oldest in-progress one times out first.
+  // Attempts in the order they began running (RolloutProgress::began_log): the oldest one
+  // still running times out first. A queued attempt (device offline) is never timed out.
   void time_out(const RolloutProgress& progress, sim::Time now, Decision& out) {
     if (timeout_ == 0) return;
-    for (; head_ < started_.size(); ++head_) {
-      const auto [at, t, attempt] = started_[head_];
+    const auto& began = progress.began_log();
+    for (; head_ < began.size(); ++head_) {
+      const auto& [at, t, attempt] = began[head_];
       // Finished, or an earlier attempt of a retried target (the retry has its own entry).
-      if (!in_progress(progress.state(t)) || progress.attempts(t) != attempt) continue;
+      if (!running(progress.state(t)) || progress.attempts(t) != attempt) continue;
       if (at + timeout_ > now) {
         out.next = std::min(out.next, at + timeout_);
         break;
@@ -169,11 +166,6 @@ class ExponentialWaves final : public RolloutStrategy {
   std::int64_t rate_milli_ = 0, in_stage_ = 0, succeeded_at_increase_ = 0;
   std::uint32_t cursor_ = 0;
   sim::Time next_notify_ = 0;
-  struct Started {
-    sim::Time at;
-    std::uint32_t target, attempt;
-  };
-  std::vector<Started> started_;
   std::size_t head_ = 0, log_cursor_ = 0;
   bool aborted_ = false;
 };

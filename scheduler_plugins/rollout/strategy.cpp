@@ -8,6 +8,8 @@ const char* target_state_name(TargetState s) {
   switch (s) {
     case TargetState::kPending:
       return "pending";
+    case TargetState::kQueued:
+      return "queued";
     case TargetState::kDownloading:
       return "downloading";
     case TargetState::kInstalling:
@@ -78,7 +80,7 @@ RolloutProgress::RolloutProgress(const RolloutPlan& plan)
   count_[static_cast<int>(TargetState::kPending)] = plan.targets();
 }
 
-void RolloutProgress::set_state(std::uint32_t target, TargetState s) {
+void RolloutProgress::set_state(std::uint32_t target, TargetState s, sim::Time now) {
   const auto old = static_cast<TargetState>(state_[target]);
   if (old == s) return;
   --count_[static_cast<int>(old)];
@@ -88,8 +90,11 @@ void RolloutProgress::set_state(std::uint32_t target, TargetState s) {
     --downloading_[plan_.group(target)];
     download_ended_.push_back(target);
   }
-  if (s == TargetState::kDownloading) ++downloading_[plan_.group(target)];
   if (!in_progress(old) && in_progress(s)) ++attempts_[target];
+  if (s == TargetState::kDownloading) {
+    ++downloading_[plan_.group(target)];
+    if (!running(old)) began_.push_back({now, target, attempts_[target]});
+  }
   if (terminal(s) && !terminal(old)) finished_.push_back(target);
 }
 

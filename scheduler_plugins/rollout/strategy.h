@@ -30,10 +30,12 @@ namespace edgetwin::scheduler_plugins::rollout {
 
 class Params;
 
-// Where one update attempt of a target stands. Terminal: succeeded .. rolled back.
+// Where one update attempt of a target stands. In progress: queued .. installing (running:
+// downloading or installing). Terminal: succeeded .. rolled back.
 enum class TargetState : std::uint8_t {
-  kPending,      // not started (AWS QUEUED before notification)
-  kDownloading,  // notified; the artifact is downloading (counts against bandwidth caps)
+  kPending,      // not started by the strategy
+  kQueued,       // started, but the device has not begun (offline, busy): AWS QUEUED
+  kDownloading,  // the artifact is downloading (counts against bandwidth caps): AWS IN_PROGRESS
   kInstalling,   // downloaded; install, reboot and health check under way
   kSucceeded,
   kFailed,      // install failed, boot loop rolled back, bricked, download gave up
@@ -42,11 +44,12 @@ enum class TargetState : std::uint8_t {
   kCanceled,    // never started: the rollout was aborted first
   kRolledBack,  // had succeeded; reverted because the rollout was aborted with rollback
 };
-inline constexpr int kTargetStates = 9;
+inline constexpr int kTargetStates = 10;
 const char* target_state_name(TargetState s);
-inline bool in_progress(TargetState s) {
+inline bool running(TargetState s) {
   return s == TargetState::kDownloading || s == TargetState::kInstalling;
 }
+inline bool in_progress(TargetState s) { return s == TargetState::kQueued || running(s); }
 inline bool terminal(TargetState s) { return s != TargetState::kPending && !in_progress(s); }
 
 // Fixed for the rollout: where each target is.
@@ -75,8 +78,10 @@ class RolloutProgress {
   TargetState state(std::uint32_t target) const { return static_cast<TargetState>(state_[target]); }
   std::uint32_t attempts(std::uint32_t target) const { return attempts_[target]; }
   std::uint32_t count(TargetState s) const { return count_[static_cast<int>(s)]; }
+  // Queued, downloading or installing.
   std::uint32_t in_progress_count() const {
-    return count(TargetState::kDownloading) + count(TargetState::kInstalling);
+    return count(TargetState::kQueued) + count(TargetState::kDownloading) +
+           count(TargetState::kInstalling);
   }
   std::uint32_t downloading_in_group(std::uint32_t group) const { return downloading_[group]; }
   // Targets in the order they reached a terminal state (a retried target appears once per
@@ -85,10 +90,19 @@ class RolloutProgress {
   // Targets in the order their downloads ended (finished, failed or timed out): where a
   // bandwidth group got a slot back.
   const std::vector<std::uint32_t>& download_ended_log() const { return download_ended_; }
+  // Attempts in the order they began running (entered kDownloading), with the time: AWS's
+  // in-progress timer starts there, not when the target was started (queued).
+  struct Began {
+    sim::Time time;
+    std::uint32_t target;
+    std::uint32_t attempt;
+  };
+  const std::vector<Began>& began_log() const { return began_; }
   std::uint32_t targets() const { return static_cast<std::uint32_t>(state_.size()); }
 
-  // Controller side. Starting counts an attempt.
-  void set_state(std::uint32_t target, TargetState s);
+  // Controller side, at simulated time `now` (never decreasing). Entering queued or downloading
+  // from pending or a terminal state counts an attempt.
+  void set_state(std::uint32_t target, TargetState s, sim::Time now);
 
  private:
   const RolloutPlan& plan_;
@@ -98,6 +112,7 @@ class RolloutProgress {
   std::vector<std::uint32_t> downloading_;
   std::vector<std::uint32_t> finished_;
   std::vector<std::uint32_t> download_ended_;
+  std::vector<Began> began_;
 };
 
 enum class Verdict : std::uint8_t {

@@ -117,6 +117,19 @@ TEST(CanaryStrategy, AbortsWithRollbackAfterThresholdFailedChecks) {
   EXPECT_EQ(start_times(r2, 10)[9], 210 * kS);
 }
 
+TEST(CanaryStrategy, AbortsWhenTheCanaryIsNotReadyWithinTheProgressDeadline) {
+  // Weight 20 of 10 targets: 0 and 1 at 0 s; target 1 hangs. Deadline 5 min: abort with rollback
+  // at 5 min (target 0, succeeded at 20 s, rolled back). Without a deadline it would wait forever.
+  auto s = strategy("canary", {{"step_weight", "20"}, {"progress_deadline", "5m"}});
+  const auto r = play(*s, one_site(10), [](std::uint32_t t, std::uint32_t) {
+    return AttemptScript{10 * kS, 10 * kS, TargetState::kSucceeded, t == 1};
+  });
+  EXPECT_EQ(r.verdict, Verdict::kAborted);
+  EXPECT_EQ(r.verdict_time, 5 * kMin);
+  EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kRolledBack)], 1u);
+  EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kInstalling)], 1u);  // still hanging
+}
+
 TEST(BlueGreenStrategy, SwitchesAfterTheGreenSetIsHealthyAndScalesBlueDownLater) {
   // 4 green targets ready at 1 min; auto promotion after 30 s -> switch at 90 s (traffic 100);
   // blue kept for scale_down_delay 30 s -> completed at 120 s.
@@ -155,13 +168,13 @@ TEST(BlueGreenStrategy, AFailureAfterTheSwitchSwitchesBackWhileBlueIsKept) {
   s->begin(plan, 0);
   s->decide(plan, progress, 0, d);
   ASSERT_EQ(d.start.size(), 2u);
-  for (std::uint32_t t : {0u, 1u}) progress.set_state(t, TargetState::kSucceeded);
+  for (std::uint32_t t : {0u, 1u}) progress.set_state(t, TargetState::kSucceeded, 0);
   d.clear();
   s->decide(plan, progress, kMin, d);
   EXPECT_EQ(d.verdict, Verdict::kPromoted);
   EXPECT_EQ(d.traffic_percent, 100);
   EXPECT_EQ(d.next, 6 * kMin);
-  progress.set_state(1, TargetState::kFailed);
+  progress.set_state(1, TargetState::kFailed, 0);
   d.clear();
   s->decide(plan, progress, 3 * kMin, d);
   EXPECT_EQ(d.verdict, Verdict::kAborted);

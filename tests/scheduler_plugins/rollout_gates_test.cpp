@@ -170,7 +170,7 @@ TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
             "'-1'");
   EXPECT_EQ(one(errors_of("canary", {{"step_wieght", "10"}})),
             "/rollouts/0/step_wieght: unknown parameter; valid: interval, max_failure_percent, "
-            "max_weight, step_weight, step_weights, steps, threshold");
+            "max_weight, progress_deadline, step_weight, step_weights, steps, threshold");
   EXPECT_EQ(one(errors_of("canary", {}, {{"steps", {"weight=20", "pause"}}})),
             "/rollouts/0/steps/1: unknown step 'pause'; valid: weight=PERCENT, pause=DURATION");
   EXPECT_EQ(one(errors_of("exponential-waves",
@@ -197,15 +197,21 @@ TEST(RolloutProgress, KeepsCountsPerStateAndDownloadsPerGroup) {
   plan.utc_offset_minutes = {0, 0};
   RolloutProgress p(plan);
   EXPECT_EQ(p.count(TargetState::kPending), 3u);
-  p.set_state(1, TargetState::kDownloading);
-  p.set_state(2, TargetState::kDownloading);
+  p.set_state(1, TargetState::kDownloading, 0);
+  p.set_state(2, TargetState::kDownloading, 0);
   EXPECT_EQ(p.downloading_in_group(1), 2u);
-  p.set_state(2, TargetState::kInstalling);
+  p.set_state(2, TargetState::kInstalling, 0);
   EXPECT_EQ(p.downloading_in_group(1), 1u);
   EXPECT_EQ(p.in_progress_count(), 2u);
-  p.set_state(2, TargetState::kFailed);
-  p.set_state(2, TargetState::kDownloading);  // a retry
+  p.set_state(2, TargetState::kFailed, 0);
+  p.set_state(2, TargetState::kQueued, 5);  // a retry; the device is offline
   EXPECT_EQ(p.attempts(2), 2u);
+  EXPECT_EQ(p.in_progress_count(), 2u);
+  p.set_state(2, TargetState::kDownloading, 9);  // it came back
+  EXPECT_EQ(p.attempts(2), 2u);
+  ASSERT_EQ(p.began_log().size(), 3u);
+  EXPECT_EQ(p.began_log()[2].time, 9);
+  EXPECT_EQ(p.began_log()[2].attempt, 2u);
   EXPECT_EQ(p.finished_log(), std::vector<std::uint32_t>{2});
   EXPECT_EQ(p.count(TargetState::kFailed), 0u);
 }

@@ -244,6 +244,26 @@ TEST(ExponentialWaves, InProgressTimeoutThenRetryOfTimedOutExecutions) {
   EXPECT_EQ(r2.verdict_time, 3 * kMin);
 }
 
+TEST(ExponentialWaves, AQueuedExecutionOnAnOfflineDeviceIsNeverTimedOut) {
+  // AWS starts the in-progress timer at IN_PROGRESS. Rate 1/min, timeout 2 min. Target 0 is
+  // offline for 10 min after its notification at 0, then takes 1 min: succeeds at 11 min, no
+  // timeout. Target 1 (notified at 1 min) begins at once and hangs: timed out at 3 min.
+  auto s =
+      strategy("exponential-waves", {{"maximum_per_minute", "1"}, {"in_progress_timeout", "2m"}});
+  const auto r = play(*s, one_site(2), [](std::uint32_t t, std::uint32_t) {
+    AttemptScript a{30 * kS, 30 * kS, TargetState::kSucceeded, t == 1};
+    if (t == 0) a.queued = 10 * kMin;
+    return a;
+  });
+  EXPECT_EQ(r.first(0, TargetState::kQueued), 0);
+  EXPECT_EQ(r.first(0, TargetState::kDownloading), 10 * kMin);
+  EXPECT_EQ(r.first(0, TargetState::kTimedOut), sim::kTimeMax);
+  EXPECT_EQ(r.first(0, TargetState::kSucceeded), 11 * kMin);
+  EXPECT_EQ(r.first(1, TargetState::kTimedOut), 3 * kMin);
+  EXPECT_EQ(r.verdict, Verdict::kCompleted);
+  EXPECT_EQ(r.verdict_time, 11 * kMin);
+}
+
 TEST(ExponentialWaves, FailedExecutionsAreRetriedUpToTheLimitBeforeCountingForAbort) {
   // Target 0 fails twice then succeeds; retries_failed 2. A FAILED abort at 1 % after 1 executed
   // never fires, because a failure waiting for its retry is not an outcome yet.
