@@ -72,7 +72,7 @@ class Canary final : public RolloutStrategy {
       if (failed_checks_ >= threshold_) {
         aborted_ = true;
         abort(out);
-        out.reason = std::to_string(failed_checks_) + " failed analysis checks";
+        out.reason = "failed analysis checks reached the threshold";
         return;
       }
       if (!advance(plan, progress, now, out)) {

@@ -94,7 +94,10 @@ class ExponentialWaves final : public RolloutStrategy {
       aborted_ = true;
       out.start.clear();
       out.verdict = Verdict::kAborted;
-      out.reason = "abort criterion " + abort_type_ + " reached its threshold";
+      out.reason = abort_type_ == "FAILED"      ? "abort criterion FAILED reached its threshold"
+                   : abort_type_ == "REJECTED"  ? "abort criterion REJECTED reached its threshold"
+                   : abort_type_ == "TIMED_OUT" ? "abort criterion TIMED_OUT reached its threshold"
+                                                : "abort criterion ALL reached its threshold";
       return;
     }
     if (by_success_) {

@@ -78,6 +78,11 @@ RolloutProgress::RolloutProgress(const RolloutPlan& plan)
       attempts_(plan.targets(), 0),
       downloading_(plan.groups(), 0) {
   count_[static_cast<int>(TargetState::kPending)] = plan.targets();
+  // One entry per target and attempt: with no retries the logs never grow past this, so a
+  // controller's state changes allocate nothing.
+  finished_.reserve(plan.targets());
+  download_ended_.reserve(plan.targets());
+  began_.reserve(plan.targets());
 }
 
 void RolloutProgress::set_state(std::uint32_t target, TargetState s, sim::Time now) {

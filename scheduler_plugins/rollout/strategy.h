@@ -134,7 +134,8 @@ struct Decision {
                                    //   (-1: not a service strategy)
   std::int64_t old_replicas = -1;  // rolling: old-version replicas still serving (-1: n/a)
   sim::Time next = sim::kTimeMax;  // ask again at this time even if nothing changes
-  std::string reason;              // why the verdict (abort / pause), for the result file
+  const char* reason = "";         // why the verdict (abort / pause): a static string, so that
+                                   //   deciding never allocates
   void clear() {
     start.clear();
     time_out.clear();
@@ -143,7 +144,7 @@ struct Decision {
     traffic_percent = -1;
     old_replicas = -1;
     next = sim::kTimeMax;
-    reason.clear();
+    reason = "";
   }
 };
 

@@ -97,6 +97,7 @@ TEST(CanaryStrategy, AbortsWithRollbackAfterThresholdFailedChecks) {
     return AttemptScript{5 * kS, 5 * kS, t == 1 ? TargetState::kFailed : TargetState::kSucceeded};
   });
   EXPECT_EQ(r.verdict, Verdict::kAborted);
+  EXPECT_EQ(r.reason, "failed analysis checks reached the threshold");
   EXPECT_EQ(r.verdict_time, 3 * kMin);
   EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kRolledBack)], 1u);
   EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kFailed)], 1u);

@@ -185,6 +185,7 @@ TEST(ExponentialWaves, AbortFiresExactlyWhenFailuresReachThePercentageAfterTheMi
                        {"abort_min_executed", "10"}},
                       {1, 3});
   EXPECT_EQ(r.verdict, Verdict::kAborted);
+  EXPECT_EQ(r.reason, "abort criterion FAILED reached its threshold");
   EXPECT_EQ(r.verdict_time, finish_of(9));
   // CANCEL: notified targets (m x 60 ms <= 10.54 s: m <= 175, 176 of them) finish; the other
   // 124 are canceled; nothing is rolled back.
