@@ -42,8 +42,13 @@ class ExponentialWaves final : public RolloutStrategy {
       params.error("base_rate_per_minute",
                    "increment_factor and rate_increase_count need a base rate");
     }
-    abort_type_ =
+    const std::string type =
         params.choice("abort_failure_type", "", {"FAILED", "REJECTED", "TIMED_OUT", "ALL"});
+    abort_type_ = type.empty()          ? kNone
+                  : type == "FAILED"    ? kFailedType
+                  : type == "REJECTED"  ? kRejectedType
+                  : type == "TIMED_OUT" ? kTimedOutType
+                                        : kAllTypes;
     params.choice("abort_action", "CANCEL", {"CANCEL"});
     abort_threshold_ = params.percent_fixed("abort_threshold_percent", -1, 2);
     abort_min_ = params.integer("abort_min_executed", 1, 1, 1'000'000'000);
@@ -94,10 +99,11 @@ class ExponentialWaves final : public RolloutStrategy {
       aborted_ = true;
       out.start.clear();
       out.verdict = Verdict::kAborted;
-      out.reason = abort_type_ == "FAILED"      ? "abort criterion FAILED reached its threshold"
-                   : abort_type_ == "REJECTED"  ? "abort criterion REJECTED reached its threshold"
-                   : abort_type_ == "TIMED_OUT" ? "abort criterion TIMED_OUT reached its threshold"
-                                                : "abort criterion ALL reached its threshold";
+      static constexpr const char* kReason[] = {"", "abort criterion FAILED reached its threshold",
+                                                "abort criterion REJECTED reached its threshold",
+                                                "abort criterion TIMED_OUT reached its threshold",
+                                                "abort criterion ALL reached its threshold"};
+      out.reason = kReason[abort_type_];
       return;
     }
     if (by_success_) {
@@ -145,23 +151,24 @@ class ExponentialWaves final : public RolloutStrategy {
   // p in hundredths of a percent).
   bool abort_fires(const RolloutProgress& progress, std::int64_t retried_failed,
                    std::int64_t retried_timed_out) const {
-    if (abort_type_.empty()) return false;
+    if (abort_type_ == kNone) return false;
     const std::int64_t failed = progress.count(TargetState::kFailed) - retried_failed;
     const std::int64_t rejected = progress.count(TargetState::kRejected);
     const std::int64_t timed_out = progress.count(TargetState::kTimedOut) - retried_timed_out;
     const std::int64_t executed =
         progress.count(TargetState::kSucceeded) + failed + rejected + timed_out;
-    std::int64_t failures = failed + rejected + timed_out;
-    if (abort_type_ == "FAILED") failures = failed;
-    if (abort_type_ == "REJECTED") failures = rejected;
-    if (abort_type_ == "TIMED_OUT") failures = timed_out;
+    const std::int64_t failures = abort_type_ == kFailedType     ? failed
+                                  : abort_type_ == kRejectedType ? rejected
+                                  : abort_type_ == kTimedOutType ? timed_out
+                                                                 : failed + rejected + timed_out;
     return executed >= abort_min_ && failures * 10000 >= abort_threshold_ * executed;
   }
 
   std::int64_t max_rate_milli_ = 0, base_rate_milli_ = 0, factor_tenths_ = 20;
   bool by_success_ = false;
   std::int64_t increase_every_ = 0;
-  std::string abort_type_;
+  enum FailureType : std::uint8_t { kNone, kFailedType, kRejectedType, kTimedOutType, kAllTypes };
+  FailureType abort_type_ = kNone;
   std::int64_t abort_threshold_ = -1, abort_min_ = 1;
   sim::Time timeout_ = 0;
   std::int64_t retry_failed_ = 0, retry_timed_out_ = 0;
