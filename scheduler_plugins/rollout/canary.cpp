@@ -24,10 +24,13 @@ struct Step {
 // canary to be available; Flagger does not advance on a failed check). A pause step is done
 // after its duration. After the last step: promotion (every remaining target starts).
 // Analysis: every `interval` from the start until promotion, over the started targets: a check
-// fails when unsuccessful x 100 > max_failure_percent x finished (none finished: inconclusive,
-// not counted); after `threshold` failed checks the rollout aborts with rollback. A weight whose
-// targets are still in progress progress_deadline after it began aborts with rollback too
-// (Flagger's progressDeadlineSeconds; 0: no deadline).
+// fails when unsuccessful x 100 > max_failure_percent x finished; else it succeeds when
+// succeeded x 100 >= min_success_percent x started (in-progress targets count against it);
+// else it is inconclusive. Nothing finished yet: not counted. After `threshold` failed checks
+// the rollout aborts with rollback; after more than `inconclusive_limit` inconclusive ones it
+// pauses for good (Argo: an Inconclusive run pauses the rollout until a person resumes it). A
+// weight whose targets are still in progress progress_deadline after it began aborts with rollback
+// too (Flagger's progressDeadlineSeconds; 0: no deadline).
 class Canary final : public RolloutStrategy {
  public:
   std::string_view name() const override { return "canary"; }
@@ -36,6 +39,8 @@ class Canary final : public RolloutStrategy {
     interval_ = params.duration("interval", sim::kMinute, sim::kSecond);
     threshold_ = params.integer("threshold", 5, 1, 1000);
     max_failure_ = params.percent_fixed("max_failure_percent", 0, 2);
+    min_success_ = params.percent_fixed("min_success_percent", 0, 2);
+    inconclusive_limit_ = params.integer("inconclusive_limit", 0, 0, 1000);
     deadline_ = params.duration("progress_deadline", 0);
     const bool flagger =
         params.has("step_weight") || params.has("max_weight") || params.has("step_weights");
@@ -55,7 +60,7 @@ class Canary final : public RolloutStrategy {
     step_ = 0;
     step_started_ = now;
     next_check_ = now + interval_;
-    failed_checks_ = 0;
+    failed_checks_ = inconclusive_checks_ = 0;
     weight_ = 0;
     promoted_ = aborted_ = false;
   }
@@ -67,12 +72,25 @@ class Canary final : public RolloutStrategy {
     }
     if (!promoted_) {
       for (; next_check_ <= now; next_check_ += interval_) {
-        if (!check_passes(progress) && detail::executed(progress) > 0) ++failed_checks_;
+        if (detail::executed(progress) == 0) continue;
+        if (!check_passes(progress)) {
+          ++failed_checks_;
+        } else if (static_cast<std::int64_t>(progress.count(TargetState::kSucceeded)) * 10000 <
+                   min_success_ * static_cast<std::int64_t>(detail::executed(progress) +
+                                                            progress.in_progress_count())) {
+          ++inconclusive_checks_;
+        }
       }
       if (failed_checks_ >= threshold_) {
         aborted_ = true;
         abort(out);
         out.reason = "failed analysis checks reached the threshold";
+        return;
+      }
+      if (inconclusive_checks_ > inconclusive_limit_) {
+        out.verdict = Verdict::kPaused;
+        out.traffic_percent = static_cast<int>(weight_);
+        out.reason = "analysis inconclusive: paused until resumed";
         return;
       }
       if (!advance(plan, progress, now, out)) {
@@ -193,11 +211,11 @@ class Canary final : public RolloutStrategy {
 
   std::vector<Step> steps_;
   sim::Time interval_ = 0, deadline_ = 0;
-  std::int64_t threshold_ = 0, max_failure_ = 0;
+  std::int64_t threshold_ = 0, max_failure_ = 0, min_success_ = 0, inconclusive_limit_ = 0;
   std::uint32_t cursor_ = 0;
   std::size_t step_ = 0;
   sim::Time step_started_ = 0, next_check_ = 0;
-  std::int64_t failed_checks_ = 0, weight_ = 0;
+  std::int64_t failed_checks_ = 0, inconclusive_checks_ = 0, weight_ = 0;
   bool promoted_ = false, aborted_ = false;
 };
 

@@ -118,6 +118,35 @@ TEST(CanaryStrategy, AbortsWithRollbackAfterThresholdFailedChecks) {
   EXPECT_EQ(start_times(r2, 10)[9], 210 * kS);
 }
 
+TEST(CanaryStrategy, InconclusiveChecksBeyondTheLimitPauseTheRollout) {
+  // weight 50 of 10 targets (0-4, 10 s each), then a 5 min pause; target 4 fails. Checks at 1, 2,
+  // 3 min: failed? 1 x 100 > 25 x 5? no. Successful? 4 x 100 >= 90 x 5 = 450? no: inconclusive.
+  // Limit 0: paused at the first check (1 min); limit 2: at the third (3 min). No target of the
+  // other half ever starts, nothing is rolled back.
+  for (const auto& [limit, paused_at] : {std::pair{"0", 1 * kMin}, std::pair{"2", 3 * kMin}}) {
+    auto s = strategy("canary",
+                      {{"max_failure_percent", "25"},
+                       {"min_success_percent", "90"},
+                       {"inconclusive_limit", limit}},
+                      {{"steps", {"weight=50", "pause=5m"}}});
+    const auto r = play(*s, one_site(10), [](std::uint32_t t, std::uint32_t) {
+      return AttemptScript{5 * kS, 5 * kS, t == 4 ? TargetState::kFailed : TargetState::kSucceeded};
+    });
+    EXPECT_EQ(r.verdict, Verdict::kPaused);
+    EXPECT_EQ(r.reason, "analysis inconclusive: paused until resumed");
+    EXPECT_EQ(r.verdict_time, paused_at);
+    EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kPending)], 5u);
+  }
+  // With min_success 80 the same checks succeed (400 >= 400): promotion after the pause.
+  auto s = strategy("canary", {{"max_failure_percent", "25"}, {"min_success_percent", "80"}},
+                    {{"steps", {"weight=50", "pause=5m"}}});
+  const auto r = play(*s, one_site(10), [](std::uint32_t t, std::uint32_t) {
+    return AttemptScript{5 * kS, 5 * kS, t == 4 ? TargetState::kFailed : TargetState::kSucceeded};
+  });
+  EXPECT_EQ(r.verdict, Verdict::kCompleted);
+  EXPECT_EQ(start_times(r, 10)[9], 10 * kS + 5 * kMin);
+}
+
 TEST(CanaryStrategy, AbortsWhenTheCanaryIsNotReadyWithinTheProgressDeadline) {
   // Weight 20 of 10 targets: 0 and 1 at 0 s; target 1 hangs. Deadline 5 min: abort with rollback
   // at 5 min (target 0, succeeded at 20 s, rolled back). Without a deadline it would wait forever.

@@ -169,8 +169,9 @@ TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
             "/rollouts/0/max_surge: expected a count >= 0 or a whole percentage 0%..100%, got "
             "'-1'");
   EXPECT_EQ(one(errors_of("canary", {{"step_wieght", "10"}})),
-            "/rollouts/0/step_wieght: unknown parameter; valid: interval, max_failure_percent, "
-            "max_weight, progress_deadline, step_weight, step_weights, steps, threshold");
+            "/rollouts/0/step_wieght: unknown parameter; valid: inconclusive_limit, interval, "
+            "max_failure_percent, max_weight, min_success_percent, progress_deadline, "
+            "step_weight, step_weights, steps, threshold");
   EXPECT_EQ(one(errors_of("canary", {}, {{"steps", {"weight=20", "pause"}}})),
             "/rollouts/0/steps/1: unknown step 'pause'; valid: weight=PERCENT, pause=DURATION");
   EXPECT_EQ(one(errors_of("exponential-waves",
