@@ -175,6 +175,9 @@ class Player {
 
 PlayResult play(RolloutStrategy& strategy, const RolloutPlan& plan, const FleetScript& script,
                 PlayOptions options) {
+  if (const std::string error = plan.check(); !error.empty()) {
+    throw std::invalid_argument("rollout plan: " + error);
+  }
   return Player(strategy, plan, script).run(options);
 }
 

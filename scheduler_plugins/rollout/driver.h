@@ -61,9 +61,9 @@ struct PlayResult {
   sim::Time first(std::uint32_t target, TargetState state) const;
 };
 
-// REQUIRES: plan.check() is empty. Throws std::logic_error when the strategy breaks the
-// protocol (starts a target in progress, times out one that is not, or asks to be called again
-// at the same instant without anything having changed).
+// Throws std::invalid_argument when plan.check() finds a problem, and std::logic_error when the
+// strategy breaks the protocol (starts a target in progress, times out one that is not, or asks
+// to be called again at the same instant without anything having changed).
 PlayResult play(RolloutStrategy& strategy, const RolloutPlan& plan, const FleetScript& script,
                 PlayOptions options = {});
 

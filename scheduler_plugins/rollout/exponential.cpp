@@ -2,6 +2,7 @@
 // maximumPerMinute), abortConfig, timeoutConfig and jobExecutionsRetryConfig.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "scheduler_plugins/rollout/builtins.h"
 #include "scheduler_plugins/rollout/detail.h"
@@ -42,20 +43,21 @@ class ExponentialWaves final : public RolloutStrategy {
       params.error("base_rate_per_minute",
                    "increment_factor and rate_increase_count need a base rate");
     }
+    criteria_.clear();
     const std::string type =
         params.choice("abort_failure_type", "", {"FAILED", "REJECTED", "TIMED_OUT", "ALL"});
-    abort_type_ = type.empty()          ? kNone
-                  : type == "FAILED"    ? kFailedType
-                  : type == "REJECTED"  ? kRejectedType
-                  : type == "TIMED_OUT" ? kTimedOutType
-                                        : kAllTypes;
     params.choice("abort_action", "CANCEL", {"CANCEL"});
-    abort_threshold_ = params.percent_fixed("abort_threshold_percent", -1, 2);
-    abort_min_ = params.integer("abort_min_executed", 1, 1, 1'000'000'000);
+    const std::int64_t threshold = params.percent_fixed("abort_threshold_percent", -1, 2);
+    const std::int64_t min = params.integer("abort_min_executed", 1, 1, 1'000'000'000);
     if (params.has("abort_failure_type") != params.has("abort_threshold_percent")) {
       params.error("abort_threshold_percent",
                    "abort_failure_type and abort_threshold_percent go together");
+    } else if (!type.empty() && threshold >= 0) {
+      criteria_.push_back({failure_type(type), threshold, min});
     }
+    // AWS's criteriaList: "TYPE:PERCENT:MIN_EXECUTED" each, e.g. "FAILED:20:10".
+    const auto list = params.list("abort_criteria");
+    for (std::size_t i = 0; i < list.size(); ++i) read_criterion(params, i, list[i]);
     timeout_ = params.duration("in_progress_timeout", 0, sim::kMinute);
     if (timeout_ > 7 * sim::kDay) params.error("in_progress_timeout", "at most 7d (10080 min)");
     retry_failed_ = params.integer("retries_failed", 0, 0, 10);
@@ -95,15 +97,15 @@ class ExponentialWaves final : public RolloutStrategy {
       }
       out.start.push_back(t);
     }
-    if (abort_fires(progress, retried_failed, retried_timed_out)) {
+    if (const int fired = abort_fires(progress, retried_failed, retried_timed_out); fired >= 0) {
       aborted_ = true;
       out.start.clear();
       out.verdict = Verdict::kAborted;
-      static constexpr const char* kReason[] = {"", "abort criterion FAILED reached its threshold",
+      static constexpr const char* kReason[] = {"abort criterion FAILED reached its threshold",
                                                 "abort criterion REJECTED reached its threshold",
                                                 "abort criterion TIMED_OUT reached its threshold",
                                                 "abort criterion ALL reached its threshold"};
-      out.reason = kReason[abort_type_];
+      out.reason = kReason[fired];
       return;
     }
     if (by_success_) {
@@ -146,30 +148,67 @@ class ExponentialWaves final : public RolloutStrategy {
       out.time_out.push_back(t);
     }
   }
-  // AWS: fires once at least abort_min_executed things have an outcome and failures of the
-  // type make up at least thresholdPercentage of them (exact: failures x 10^4 >= p x executed,
-  // p in hundredths of a percent).
-  bool abort_fires(const RolloutProgress& progress, std::int64_t retried_failed,
-                   std::int64_t retried_timed_out) const {
-    if (abort_type_ == kNone) return false;
+  // AWS: a criterion fires once at least its minimum number of things have an outcome and
+  // failures of its type make up at least its percentage of them (exact: failures x 10^4 >=
+  // p x executed, p in hundredths of a percent). The type of the first that fires, else -1.
+  int abort_fires(const RolloutProgress& progress, std::int64_t retried_failed,
+                  std::int64_t retried_timed_out) const {
     const std::int64_t failed = progress.count(TargetState::kFailed) - retried_failed;
     const std::int64_t rejected = progress.count(TargetState::kRejected);
     const std::int64_t timed_out = progress.count(TargetState::kTimedOut) - retried_timed_out;
     const std::int64_t executed =
         progress.count(TargetState::kSucceeded) + failed + rejected + timed_out;
-    const std::int64_t failures = abort_type_ == kFailedType     ? failed
-                                  : abort_type_ == kRejectedType ? rejected
-                                  : abort_type_ == kTimedOutType ? timed_out
-                                                                 : failed + rejected + timed_out;
-    return executed >= abort_min_ && failures * 10000 >= abort_threshold_ * executed;
+    for (const Criterion& c : criteria_) {
+      const std::int64_t failures = c.type == kFailedType     ? failed
+                                    : c.type == kRejectedType ? rejected
+                                    : c.type == kTimedOutType ? timed_out
+                                                              : failed + rejected + timed_out;
+      if (executed >= c.min_executed && failures * 10000 >= c.threshold * executed) return c.type;
+    }
+    return -1;
+  }
+  enum FailureType : std::uint8_t { kFailedType, kRejectedType, kTimedOutType, kAllTypes };
+  static FailureType failure_type(std::string_view name) {
+    return name == "FAILED"      ? kFailedType
+           : name == "REJECTED"  ? kRejectedType
+           : name == "TIMED_OUT" ? kTimedOutType
+                                 : kAllTypes;
+  }
+  void read_criterion(Params& params, std::size_t i, const std::string& text) {
+    const std::string key = "abort_criteria/" + std::to_string(i);
+    const std::size_t a = text.find(':');
+    const std::size_t b = a == std::string::npos ? a : text.find(':', a + 1);
+    const std::string type = text.substr(0, a);
+    Criterion c{kAllTypes, 0, 0};
+    std::string error;
+    const bool known =
+        type == "FAILED" || type == "REJECTED" || type == "TIMED_OUT" || type == "ALL";
+    const bool ok =
+        b != std::string::npos && known &&
+        parse_percent_fixed(std::string_view(text).substr(a + 1, b - a - 1), 2, c.threshold, error);
+    const std::string min = b == std::string::npos ? "" : text.substr(b + 1);
+    c.min_executed = std::atoll(min.c_str());
+    if (!ok || min.empty() || min.find_first_not_of("0123456789") != std::string::npos ||
+        c.min_executed < 1) {
+      params.error(key,
+                   "expected FAILED|REJECTED|TIMED_OUT|ALL:PERCENT:MIN_EXECUTED (e.g. "
+                   "FAILED:20:10), got '" +
+                       text + "'" + (error.empty() ? "" : " (" + error + ")"));
+      return;
+    }
+    c.type = failure_type(type);
+    criteria_.push_back(c);
   }
 
   std::int64_t max_rate_milli_ = 0, base_rate_milli_ = 0, factor_tenths_ = 20;
   bool by_success_ = false;
   std::int64_t increase_every_ = 0;
-  enum FailureType : std::uint8_t { kNone, kFailedType, kRejectedType, kTimedOutType, kAllTypes };
-  FailureType abort_type_ = kNone;
-  std::int64_t abort_threshold_ = -1, abort_min_ = 1;
+  struct Criterion {
+    FailureType type;
+    std::int64_t threshold;  // hundredths of a percent
+    std::int64_t min_executed;
+  };
+  std::vector<Criterion> criteria_;
   sim::Time timeout_ = 0;
   std::int64_t retry_failed_ = 0, retry_timed_out_ = 0;
 

@@ -123,10 +123,9 @@ CountOrPercent Params::count_or_percent(std::string_view key, CountOrPercent fal
   return out;
 }
 
-std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, int decimals) {
-  const std::string* text = scalar(key);
-  if (text == nullptr) return fallback;
-  std::string_view s = *text;
+bool parse_percent_fixed(std::string_view text, int decimals, std::int64_t& out,
+                         std::string& error) {
+  std::string_view s = text;
   if (!s.empty() && s.back() == '%') s.remove_suffix(1);
   const std::size_t dot = s.find('.');
   std::string_view whole = s.substr(0, dot);
@@ -140,14 +139,27 @@ std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, 
        (!frac.empty() && frac.size() <= static_cast<std::size_t>(decimals) &&
         frac.find_first_not_of("0123456789") == std::string_view::npos && parse_int(frac, f)));
   if (!ok) {
-    error(key, "expected a percentage with at most " + std::to_string(decimals) +
-                   " decimal places, got '" + *text + "'");
-    return fallback;
+    error = "expected a percentage with at most " + std::to_string(decimals) +
+            " decimal places, got '" + std::string(text) + "'";
+    return false;
   }
   for (std::size_t i = frac.size(); i < static_cast<std::size_t>(decimals); ++i) f *= 10;
   const std::int64_t v = w > 1000 ? 1001 * scale : w * scale + f;
   if (v > 100 * scale) {
-    error(key, "a percentage cannot exceed 100%, got " + *text);
+    error = "a percentage cannot exceed 100%, got " + std::string(text);
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, int decimals) {
+  const std::string* text = scalar(key);
+  if (text == nullptr) return fallback;
+  std::int64_t v = 0;
+  std::string message;
+  if (!parse_percent_fixed(*text, decimals, v, message)) {
+    error(key, message);
     return fallback;
   }
   return v;

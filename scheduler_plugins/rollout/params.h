@@ -67,6 +67,11 @@ class Params {
   std::vector<std::string> errors_;
 };
 
+// A percentage 0..100 with at most `decimals` decimal places ("12.5" or "12.5%") in units of
+// 10^-decimals percent. False with `error` saying what is wrong.
+bool parse_percent_fixed(std::string_view text, int decimals, std::int64_t& out,
+                         std::string& error);
+
 // "a, b and c" style helper used by messages: joins with ", ".
 std::string join(const std::vector<std::string>& items);
 

@@ -163,6 +163,14 @@ TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
                                                 {"abort_threshold_percent", "12.345"}})),
             "/rollouts/0/abort_threshold_percent: expected a percentage with at most 2 decimal "
             "places, got '12.345'");
+  EXPECT_EQ(one(errors_of("exponential-waves", {},
+                          {{"abort_criteria", {"FAILED:20:10", "FAILED:101:10"}}})),
+            "/rollouts/0/abort_criteria/1: expected FAILED|REJECTED|TIMED_OUT|ALL:PERCENT:"
+            "MIN_EXECUTED (e.g. FAILED:20:10), got 'FAILED:101:10' (a percentage cannot exceed "
+            "100%, got 101)");
+  EXPECT_EQ(one(errors_of("exponential-waves", {}, {{"abort_criteria", {"FALED:20:10"}}})),
+            "/rollouts/0/abort_criteria/0: expected FAILED|REJECTED|TIMED_OUT|ALL:PERCENT:"
+            "MIN_EXECUTED (e.g. FAILED:20:10), got 'FALED:20:10'");
   EXPECT_EQ(one(errors_of("rolling", {{"max_surge", "0"}, {"max_unavailable", "0%"}})),
             "/rollouts/0/max_unavailable: max_surge and max_unavailable cannot both be 0");
   EXPECT_EQ(one(errors_of("rolling", {{"max_surge", "-1"}})),
@@ -190,6 +198,42 @@ TEST(RolloutPlan, CheckNamesTheTargetWithAnUnknownSite) {
   EXPECT_EQ(plan.check(), "");
   plan.site[2] = 4;
   EXPECT_EQ(plan.check(), "target 2: site 4 of 1 sites");
+  auto s = strategy("all-at-once", {});
+  EXPECT_THROW(play(*s, plan, uniform(0, 0)), std::invalid_argument);
+  plan.site[2] = 0;
+  plan.utc_offset_minutes[0] = 15 * 60;
+  EXPECT_EQ(plan.check(), "UTC offset 900 min is outside -12h..+14h");
+}
+
+// Starts target 0 at every decision (a broken plug-in), or asks again at the same instant.
+class Broken final : public RolloutStrategy {
+ public:
+  explicit Broken(bool same_instant) : same_instant_(same_instant) {}
+  std::string_view name() const override { return "broken"; }
+  void configure(Params&) override {}
+  void begin(const RolloutPlan&, sim::Time) override {}
+  void decide(const RolloutPlan&, const RolloutProgress&, sim::Time now, Decision& out) override {
+    if (same_instant_) {
+      out.next = now;
+    } else {
+      out.start.push_back(0);
+    }
+  }
+
+ private:
+  bool same_instant_;
+};
+
+TEST(RolloutDriver, NamesAStrategyThatBreaksTheProtocol) {
+  const auto plan = one_site(2);
+  Broken twice(false), spin(true);
+  try {
+    play(twice, plan, uniform(kMin, kMin));
+    ADD_FAILURE() << "no exception";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "rollout strategy 'broken' started target 0 in state downloading at 0s");
+  }
+  EXPECT_THROW(play(spin, plan, uniform(kMin, kMin)), std::logic_error);
 }
 
 TEST(RolloutProgress, KeepsCountsPerStateAndDownloadsPerGroup) {

@@ -166,9 +166,10 @@ TEST(ExponentialWaves, SucceededCriterionRaisesTheRateWhenSuccessesArrive) {
 
 // Targets finish in index order: target m at m x 60 ms + 10 s (rate 1000/min, 10 s updates),
 // failing when `fails(m)`.
-PlayResult play_abort(const std::vector<std::pair<std::string, std::string>>& params,
-                      std::set<std::uint32_t> fails) {
-  auto s = strategy("exponential-waves", params);
+PlayResult play_abort(
+    const std::vector<std::pair<std::string, std::string>>& params, std::set<std::uint32_t> fails,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& lists = {}) {
+  auto s = strategy("exponential-waves", params, lists);
   const auto plan = one_site(300);
   return play(*s, plan, [fails](std::uint32_t t, std::uint32_t) {
     return AttemptScript{4 * kS, 6 * kS,
@@ -205,6 +206,12 @@ TEST(ExponentialWaves, AbortFiresExactlyWhenFailuresReachThePercentageAfterTheMi
                   {"abort_min_executed", "5"}},
                  {5, 6, 7, 8});
   EXPECT_EQ(r.verdict_time, finish_of(8));
+  // The same as AWS's criteria list, beside a REJECTED criterion that never fires and a
+  // TIMED_OUT one: the FAILED one fires at target 8 and names itself.
+  r = play_abort({}, {5, 6, 7, 8},
+                 {{"abort_criteria", {"REJECTED:1:1", "FAILED:37.51:5", "TIMED_OUT:5:1"}}});
+  EXPECT_EQ(r.verdict_time, finish_of(8));
+  EXPECT_EQ(r.reason, "abort criterion FAILED reached its threshold");
   // A criterion on another failure type ignores these failures.
   r = play_abort({{"abort_failure_type", "REJECTED"},
                   {"abort_threshold_percent", "1"},
