@@ -34,6 +34,7 @@ const Config kConfigs[] = {
     {"blue-green", {}},
     {"maintenance-window", {{"window_start", "1h"}, {"window_end", "5h"}}},
     {"bandwidth-waves", {{"max_downloads_per_group", "4"}}},
+    {"gated-waves", {{"groups", "10"}, {"success_threshold_percent", "90"}}},
 };
 
 void BM_Play(benchmark::State& state) {
@@ -69,7 +70,7 @@ void BM_Play(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Play)
-    ->ArgsProduct({{0, 1, 2, 3, 4, 5, 6}, {100'000}})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5, 6, 7}, {100'000}})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 

@@ -20,6 +20,8 @@ bool register_builtin_rollout_strategies(Registry<RolloutStrategy>& registry, st
        [] { return make_maintenance_window(); }},
       {"bandwidth-waves", "cap on concurrent downloads per site or link",
        [] { return make_bandwidth_waves(); }},
+      {"gated-waves", "Eclipse hawkBit: deployment groups with success and error thresholds",
+       [] { return make_gated_waves(); }},
   };
   for (const auto& entry : entries) {
     if (!registry.add(entry, error)) return false;

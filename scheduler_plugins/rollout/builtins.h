@@ -21,6 +21,7 @@ std::unique_ptr<RolloutStrategy> make_exponential_waves();   // AWS IoT Jobs
 std::unique_ptr<RolloutStrategy> make_blue_green();          // Argo Rollouts blue-green
 std::unique_ptr<RolloutStrategy> make_maintenance_window();  // AWS IoT Jobs maintenanceWindows
 std::unique_ptr<RolloutStrategy> make_bandwidth_waves();     // KubeEdge concurrency, per link
+std::unique_ptr<RolloutStrategy> make_gated_waves();         // Eclipse hawkBit rollout groups
 
 // Registers every built-in under its name(). False when a name is taken; `error` says which.
 bool register_builtin_rollout_strategies(Registry<RolloutStrategy>& registry,

@@ -1,5 +1,6 @@
-// maintenance-window (start updates only inside each site's local window) and bandwidth-waves
-// (a cap on concurrent downloads per bandwidth group).
+// maintenance-window (start updates only inside each site's local window), bandwidth-waves
+// (a cap on concurrent downloads per bandwidth group) and gated-waves (hawkBit's deployment
+// groups with success and error conditions).
 #include <algorithm>
 
 #include "scheduler_plugins/rollout/builtins.h"
@@ -155,11 +156,86 @@ class BandwidthWaves final : public RolloutStrategy {
   std::vector<std::uint8_t> queued_;
 };
 
+// Eclipse hawkBit rollouts: the targets split into `groups` deployment groups, group g being
+// targets [floor(g N / G), floor((g + 1) N / G)). Group 0 starts at once; the next group starts
+// when succeeded x 100 >= success_threshold_percent x (the current group's size) (hawkBit's
+// success condition, action NextGroup); the rollout is shut down (abort, no rollback: pending
+// targets canceled, running ones finish) when unsuccessful x 100 >= error_threshold_percent x
+// size in the current group (the error condition and its emergency shutdown).
+class GatedWaves final : public RolloutStrategy {
+ public:
+  std::string_view name() const override { return "gated-waves"; }
+  void configure(Params& params) override {
+    groups_ = params.integer("groups", 5, 1, 1'000'000);
+    success_ = params.percent_fixed("success_threshold_percent", 10000, 2);
+    error_ = params.percent_fixed("error_threshold_percent", -1, 2);
+    if (error_ == 0) params.error("error_threshold_percent", "0% would shut down at once");
+  }
+  void begin(const RolloutPlan& plan, sim::Time) override {
+    n_ = plan.targets();
+    group_ = 0;
+    cursor_ = 0;
+    succeeded_.assign(static_cast<std::size_t>(groups_), 0);
+    unsuccessful_.assign(static_cast<std::size_t>(groups_), 0);
+    log_cursor_ = 0;
+    stopped_ = false;
+  }
+  void decide(const RolloutPlan&, const RolloutProgress& progress, sim::Time,
+              Decision& out) override {
+    if (stopped_) {
+      out.verdict = Verdict::kAborted;
+      return;
+    }
+    // Each outcome counts for its own group (an earlier group's stragglers finish later).
+    const auto& log = progress.finished_log();
+    for (; log_cursor_ < log.size(); ++log_cursor_) {
+      const std::uint32_t t = log[log_cursor_];
+      const TargetState s = progress.state(t);
+      if (s == TargetState::kSucceeded) ++succeeded_[group_of(t)];
+      if (s == TargetState::kFailed || s == TargetState::kRejected || s == TargetState::kTimedOut) {
+        ++unsuccessful_[group_of(t)];
+      }
+    }
+    for (;;) {
+      const std::int64_t size = end_of(group_) - begin_of(group_);
+      detail::start_up_to(cursor_, static_cast<std::uint32_t>(end_of(group_)), progress, out);
+      if (error_ > 0 && size > 0 && unsuccessful_[group_] * 10000 >= error_ * size) {
+        stopped_ = true;
+        out.start.clear();
+        out.verdict = Verdict::kAborted;
+        out.reason = "error threshold reached in a deployment group: emergency shutdown";
+        return;
+      }
+      if (group_ + 1 == groups_ || succeeded_[group_] * 10000 < success_ * size) break;
+      ++group_;
+    }
+    if (group_ + 1 == groups_ && detail::all_done(progress, out)) out.verdict = Verdict::kCompleted;
+  }
+
+ private:
+  std::int64_t begin_of(std::int64_t g) const { return g * n_ / groups_; }
+  std::int64_t end_of(std::int64_t g) const { return (g + 1) * n_ / groups_; }
+  // The g with begin_of(g) <= t < end_of(g): floor((t + 1) G / N) is at most one too high.
+  std::size_t group_of(std::uint32_t t) const {
+    std::int64_t g = (static_cast<std::int64_t>(t) + 1) * groups_ / n_;
+    if (g >= groups_ || begin_of(g) > t) --g;
+    return static_cast<std::size_t>(g);
+  }
+
+  std::int64_t groups_ = 5, success_ = 10000, error_ = -1;
+  std::int64_t n_ = 0, group_ = 0;
+  std::uint32_t cursor_ = 0;
+  std::vector<std::int64_t> succeeded_, unsuccessful_;  // per group
+  std::size_t log_cursor_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<RolloutStrategy> make_maintenance_window() {
   return std::make_unique<MaintenanceWindow>();
 }
+std::unique_ptr<RolloutStrategy> make_gated_waves() { return std::make_unique<GatedWaves>(); }
 std::unique_ptr<RolloutStrategy> make_bandwidth_waves() {
   return std::make_unique<BandwidthWaves>();
 }

@@ -64,6 +64,7 @@ TEST(RolloutAllocation, DecisionsAllocateNothingOnceWarm) {
           {"maintenance-window",
            {{"window_start", "0h"}, {"window_end", "23h"}, {"max_concurrent", "20"}}},
           {"bandwidth-waves", {{"max_downloads_per_group", "3"}}},
+          {"gated-waves", {{"groups", "10"}, {"success_threshold_percent", "85"}}},
       };
   for (const auto& [name, params] : configs) {
     auto s = testing::strategy(name, params);

@@ -127,6 +127,46 @@ TEST(BandwidthWaves, AGroupHeldBackByTheGlobalCapGoesFirstWhenRoomReturns) {
   EXPECT_EQ(at3, (std::vector<std::uint32_t>{5, 6, 2}));
 }
 
+// hawkBit: 100 targets in 4 groups of 25; target 25k + i takes i + 1 min. The next group starts
+// when 80 % of the current one (20 targets) succeeded: 20 min after it started. Groups start at
+// 0, 20, 40, 60 min; the last target ends at 60 + 25 = 85 min.
+TEST(GatedWaves, EachGroupStartsWhenThePreviousReachesItsSuccessThreshold) {
+  auto s = strategy("gated-waves", {{"groups", "4"}, {"success_threshold_percent", "80"}});
+  const auto r = play(*s, one_site(100), [](std::uint32_t t, std::uint32_t) {
+    return AttemptScript{0, (t % 25 + 1) * kMin, TargetState::kSucceeded};
+  });
+  const auto t = start_times(r, 100);
+  EXPECT_EQ(t[24], 0);
+  EXPECT_EQ(t[25], 20 * kMin);
+  EXPECT_EQ(t[50], 40 * kMin);
+  EXPECT_EQ(t[99], 60 * kMin);
+  EXPECT_EQ(r.verdict, Verdict::kCompleted);
+  EXPECT_EQ(r.verdict_time, 85 * kMin);
+}
+
+TEST(GatedWaves, TheErrorThresholdShutsTheRolloutDown) {
+  // The same, targets 25..29 (group 1's first five) fail at 21..25 min; error threshold 20 % of
+  // 25 = 5 failures: shutdown at 25 min, groups 2 and 3 (50 targets) canceled, group 0's late
+  // targets and group 1's others finish (no rollback). Four failures (16 %) would not do it.
+  auto s = strategy(
+      "gated-waves",
+      {{"groups", "4"}, {"success_threshold_percent", "80"}, {"error_threshold_percent", "20"}});
+  auto script = [](std::uint32_t bad) {
+    return [bad](std::uint32_t t, std::uint32_t) {
+      return AttemptScript{
+          0, (t % 25 + 1) * kMin,
+          t >= 25 && t < 25 + bad ? TargetState::kFailed : TargetState::kSucceeded};
+    };
+  };
+  const auto r = play(*s, one_site(100), script(5));
+  EXPECT_EQ(r.verdict, Verdict::kAborted);
+  EXPECT_EQ(r.verdict_time, 25 * kMin);
+  EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kCanceled)], 50u);
+  EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kRolledBack)], 0u);
+  EXPECT_EQ(r.final_count[static_cast<int>(TargetState::kSucceeded)], 45u);
+  EXPECT_EQ(play(*s, one_site(100), script(4)).verdict, Verdict::kCompleted);
+}
+
 TEST(AllAtOnce, StartsEveryTargetAtOnceAndCompletesWithTheSlowest) {
   auto s = strategy("all-at-once", {});
   const auto r = play(*s, one_site(5), [](std::uint32_t t, std::uint32_t) {
@@ -139,7 +179,7 @@ TEST(AllAtOnce, StartsEveryTargetAtOnceAndCompletesWithTheSlowest) {
 
 TEST(RolloutRegistry, HoldsEveryBuiltInAndListsThemForAnUnknownName) {
   EXPECT_EQ(rollout_registry().names(),
-            "all-at-once, bandwidth-waves, blue-green, canary, exponential-waves, "
+            "all-at-once, bandwidth-waves, blue-green, canary, exponential-waves, gated-waves, "
             "maintenance-window, rolling");
   for (const auto& [name, entry] : rollout_registry().entries()) {
     EXPECT_EQ(rollout_registry().create(name)->name(), name);
@@ -148,7 +188,8 @@ TEST(RolloutRegistry, HoldsEveryBuiltInAndListsThemForAnUnknownName) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0],
             "/rollouts/0/strategy: unknown plug-in 'canery'; valid: all-at-once, "
-            "bandwidth-waves, blue-green, canary, exponential-waves, maintenance-window, rolling");
+            "bandwidth-waves, blue-green, canary, exponential-waves, gated-waves, "
+            "maintenance-window, rolling");
 }
 
 TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
@@ -299,6 +340,10 @@ std::vector<std::pair<std::string, PlayResult>> play_every_strategy(std::uint64_
           {"blue-green", {}},
           {"maintenance-window", {{"window_start", "1h"}, {"window_end", "5h"}}},
           {"bandwidth-waves", {{"max_downloads_per_group", "3"}}},
+          {"gated-waves",
+           {{"groups", "8"},
+            {"success_threshold_percent", "60"},
+            {"error_threshold_percent", "30"}}},
       };
   std::vector<std::pair<std::string, PlayResult>> out;
   for (const auto& [name, params] : configs) {
