@@ -54,4 +54,12 @@ std::unique_ptr<RolloutStrategy> make_strategy(std::string_view name, Params& pa
   return nullptr;
 }
 
+std::vector<Params::Declared> strategy_parameters(std::string_view name, std::string* error) {
+  auto strategy = rollout_registry().create(name, error);
+  if (!strategy) return {};
+  Params params;
+  strategy->configure(params);
+  return params.declared();
+}
+
 }  // namespace edgetwin::scheduler_plugins::rollout

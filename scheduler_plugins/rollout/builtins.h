@@ -38,6 +38,11 @@ Registry<RolloutStrategy>& rollout_registry();
 std::unique_ptr<RolloutStrategy> make_strategy(std::string_view name, Params& params,
                                                std::vector<std::string>& errors);
 
+// The parameters `name` declares (key, type, default, range), in the order it reads them: from
+// the strategy's own configure(), so help text, docs and a JSON Schema cannot drift from it.
+// Empty with `error` set when the name is unknown.
+std::vector<Params::Declared> strategy_parameters(std::string_view name, std::string* error);
+
 // Kubernetes' ResolveFenceposts (pkg/controller/deployment/util): maxSurge resolved against the
 // replicas rounding up, maxUnavailable rounding down; when both come out 0, maxUnavailable is 1
 // so that the rollout can proceed.

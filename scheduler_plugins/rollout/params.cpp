@@ -1,5 +1,6 @@
 #include "scheduler_plugins/rollout/params.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -24,6 +25,12 @@ bool Params::has(std::string_view key) const {
 
 void Params::error(std::string_view key, std::string_view message) {
   errors_.push_back(where(key) + ": " + std::string(message));
+}
+
+void Params::declare(std::string_view key, const char* type, std::string fallback,
+                     std::string range) {
+  if (read_.count(key) != 0) return;
+  declared_.push_back({std::string(key), type, std::move(fallback), std::move(range)});
 }
 
 const std::string* Params::scalar(std::string_view key) {
@@ -57,9 +64,25 @@ std::string number_text(double v) {
   return s;
 }
 
+// v x 10^-decimals exactly, without trailing zeros: (1250, 2) -> "12.5".
+std::string fixed_text(std::int64_t v, int decimals) {
+  std::string digits = std::to_string(v);
+  if (decimals == 0) return digits;
+  digits.insert(
+      0, static_cast<std::size_t>(std::max(0, decimals + 1 - static_cast<int>(digits.size()))),
+      '0');
+  digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
+  while (digits.back() == '0') digits.pop_back();
+  if (digits.back() == '.') digits.pop_back();
+  return digits;
+}
+
 }  // namespace
 
 double Params::number(std::string_view key, double fallback, double low, double high) {
+  // A fallback outside the range stands for "not given".
+  declare(key, "number", fallback < low || fallback > high ? "none" : number_text(fallback),
+          "[" + number_text(low) + ", " + number_text(high) + "]");
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   double v = 0.0;
@@ -77,6 +100,8 @@ double Params::number(std::string_view key, double fallback, double low, double 
 
 std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::int64_t low,
                              std::int64_t high) {
+  declare(key, "integer", fallback < low || fallback > high ? "none" : std::to_string(fallback),
+          "[" + std::to_string(low) + ", " + std::to_string(high) + "]");
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   std::int64_t v = 0;
@@ -93,6 +118,8 @@ std::int64_t Params::integer(std::string_view key, std::int64_t fallback, std::i
 }
 
 sim::Time Params::duration(std::string_view key, sim::Time fallback, sim::Time low) {
+  declare(key, "duration", fallback < low ? "none" : sim::format_duration(fallback),
+          ">= " + sim::format_duration(low));
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   auto parsed = sim::parse_duration(*text);
@@ -108,6 +135,8 @@ sim::Time Params::duration(std::string_view key, sim::Time fallback, sim::Time l
 }
 
 CountOrPercent Params::count_or_percent(std::string_view key, CountOrPercent fallback) {
+  declare(key, "count or percent", std::to_string(fallback.value) + (fallback.percent ? "%" : ""),
+          "a count >= 0 or 0%..100%");
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   CountOrPercent out;
@@ -154,6 +183,8 @@ bool parse_percent_fixed(std::string_view text, int decimals, std::int64_t& out,
 }
 
 std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, int decimals) {
+  declare(key, "percent", fallback < 0 ? "none" : fixed_text(fallback, decimals) + "%",
+          "0%..100%, " + std::to_string(decimals) + " decimal places");
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   std::int64_t v = 0;
@@ -167,18 +198,22 @@ std::int64_t Params::percent_fixed(std::string_view key, std::int64_t fallback, 
 
 std::string Params::choice(std::string_view key, std::string fallback,
                            std::initializer_list<std::string_view> valid) {
+  std::string names;
+  for (std::string_view v : valid) names += (names.empty() ? "" : " | ") + std::string(v);
+  declare(key, "choice", fallback.empty() ? "none" : fallback, names);
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   for (std::string_view v : valid) {
     if (*text == v) return *text;
   }
-  std::string names;
-  for (std::string_view v : valid) names += (names.empty() ? "" : ", ") + std::string(v);
-  error(key, "unknown value '" + *text + "'; valid: " + names);
+  std::string listed;
+  for (std::string_view v : valid) listed += (listed.empty() ? "" : ", ") + std::string(v);
+  error(key, "unknown value '" + *text + "'; valid: " + listed);
   return fallback;
 }
 
 bool Params::boolean(std::string_view key, bool fallback) {
+  declare(key, "boolean", fallback ? "true" : "false", "true | false");
   const std::string* text = scalar(key);
   if (text == nullptr) return fallback;
   if (*text == "true") return true;
@@ -188,6 +223,7 @@ bool Params::boolean(std::string_view key, bool fallback) {
 }
 
 std::vector<std::string> Params::list(std::string_view key) {
+  declare(key, "list", "[]", "");
   read_[std::string(key)] = true;
   auto it = lists_.find(key);
   if (it != lists_.end()) return it->second;

@@ -57,7 +57,19 @@ class Params {
   // Every error, with the unread keys reported as unknown (valid: the keys that were read).
   std::vector<std::string> finish();
 
+  // Each key read so far, in the order first read, as its accessor declared it: the one
+  // declaration a strategy makes of a parameter, for help text, docs and the JSON Schema.
+  struct Declared {
+    std::string key;
+    std::string type;      // "number", "integer", "duration", "count or percent", ...
+    std::string fallback;  // the default, as text; "none" when there is none (a fallback
+                           //   outside the accessor's range means "not given")
+    std::string range;     // "[1, 1000]", ">= 1s", "FAILED | REJECTED", ...
+  };
+  const std::vector<Declared>& declared() const { return declared_; }
+
  private:
+  void declare(std::string_view key, const char* type, std::string fallback, std::string range);
   const std::string* scalar(std::string_view key);
 
   std::string path_;
@@ -65,6 +77,7 @@ class Params {
   std::map<std::string, std::vector<std::string>, std::less<>> lists_;
   std::map<std::string, bool, std::less<>> read_;  // every key asked for
   std::vector<std::string> errors_;
+  std::vector<Declared> declared_;
 };
 
 // A percentage 0..100 with at most `decimals` decimal places ("12.5" or "12.5%") in units of

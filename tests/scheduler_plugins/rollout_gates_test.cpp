@@ -192,6 +192,47 @@ TEST(RolloutRegistry, HoldsEveryBuiltInAndListsThemForAnUnknownName) {
             "maintenance-window, rolling");
 }
 
+TEST(RolloutRegistry, EachStrategyDeclaresItsParametersWithDefaultsAndRanges) {
+  std::string error;
+  const auto rolling = strategy_parameters("rolling", &error);
+  ASSERT_EQ(rolling.size(), 3u);
+  EXPECT_EQ(rolling[0].key, "max_surge");
+  EXPECT_EQ(rolling[0].type, "count or percent");
+  EXPECT_EQ(rolling[0].fallback, "25%");
+  EXPECT_EQ(rolling[2].key, "progress_deadline");
+  EXPECT_EQ(rolling[2].fallback, "10m");  // 600 s
+  EXPECT_EQ(rolling[2].range, ">= 1s");
+  const auto aws = strategy_parameters("exponential-waves", &error);
+  auto find = [&](std::string_view key) {
+    for (const auto& d : aws) {
+      if (d.key == key) return d;
+    }
+    return Params::Declared{};
+  };
+  EXPECT_EQ(find("maximum_per_minute").range, "[1, 1000]");
+  EXPECT_EQ(find("increment_factor").range, "[1.1, 5]");
+  EXPECT_EQ(find("abort_threshold_percent").fallback, "none");
+  EXPECT_EQ(find("base_rate_per_minute").fallback, "none");
+  EXPECT_EQ(strategy_parameters("gated-waves", &error)[1].fallback, "100%");
+  EXPECT_EQ(find("abort_failure_type").range, "FAILED | REJECTED | TIMED_OUT | ALL");
+  EXPECT_EQ(find("in_progress_timeout").range, ">= 1m");
+  // Every key a strategy declares is one it accepts: configuring with every scalar one set to
+  // its default gives no error.
+  for (const auto& [name, entry] : rollout_registry().entries()) {
+    Params p;
+    for (const auto& d : strategy_parameters(name, &error)) {
+      if (d.type != "list" && d.fallback != "none") p.set(d.key, d.fallback);
+    }
+    std::vector<std::string> errors;
+    // The exponential rate's keys need a base rate (AWS requires the three together).
+    if (name == "exponential-waves") p.set("base_rate_per_minute", "50");
+    EXPECT_NE(make_strategy(name, p, errors), nullptr) << name;
+    EXPECT_TRUE(errors.empty()) << name << ": " << (errors.empty() ? "" : errors[0]);
+  }
+  EXPECT_TRUE(strategy_parameters("nope", &error).empty());
+  EXPECT_NE(error.find("unknown plug-in 'nope'"), std::string::npos);
+}
+
 TEST(RolloutBadInput, EachProblemIsNamedByItsPath) {
   auto one = [](std::vector<std::string> errors) {
     EXPECT_EQ(errors.size(), 1u);
