@@ -54,6 +54,10 @@ NodeSpec node_from_device_type(const models::DeviceType& type, std::string name,
   spec.labels = type.labels();
   spec.site = std::move(site);
   spec.zone = std::move(zone);
+  spec.edge.accelerators = type.accelerators;
+  spec.edge.container_start_s = type.container_start.mean();
+  spec.edge.core_power_w = (type.max_power_w - type.idle_power_w) / std::max(1, type.cores);
+  spec.edge.accelerator_power_w = type.accelerator_power_w;
   return spec;
 }
 
@@ -106,6 +110,7 @@ int NodeTable::add_node(NodeSpec spec) {
   images_.push_back(std::move(images));
   site_.push_back(intern(site_names_, spec.site));
   zone_.push_back(intern(zone_names_, spec.zone));
+  edge_.add(spec.edge, arch_.back(), accelerator_.back());
   for (std::vector<int>& counts : pod_label_count_) counts.push_back(0);
   for (std::vector<int>& counts : anti_term_count_) counts.push_back(0);
   return node;
@@ -130,6 +135,13 @@ bool NodeTable::has_image(int node, int image) const {
 int NodeTable::pod_label_id(std::string_view label) const {
   for (std::size_t i = 0; i < pod_label_names_.size(); ++i) {
     if (pod_label_names_[i] == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int NodeTable::site_id(std::string_view site) const {
+  for (std::size_t i = 0; i < site_names_.size(); ++i) {
+    if (site_names_[i] == site) return static_cast<int>(i);
   }
   return -1;
 }
@@ -176,6 +188,7 @@ void NodeTable::bind(int node, const PodSpec& pod) {
     }
     ++anti_term_count_[id][node];
   }
+  edge_.bind(node, pod.edge);
   if (!pod.image.empty()) {
     const int id = intern_image(pod.image);
     if (!has_image(node, id)) {

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "scheduler_plugins/placement/edge.h"
+
 namespace edgetwin::models {
 struct DeviceType;
 }
@@ -96,6 +98,7 @@ struct PodSpec {
   std::vector<TopologySpreadConstraint> topology_spread;
   std::vector<PodAntiAffinityTerm> anti_affinity;
   std::string image;  // "" for none
+  EdgePodSpec edge;   // edge plug-ins (edge_plugins.h)
 };
 
 // One node as added; the table stores it column-wise.
@@ -110,10 +113,12 @@ struct NodeSpec {
   std::vector<std::string> images;  // names; sizes come from NodeTable::set_image_size
   std::string site;
   std::string zone;
+  EdgeNodeSpec edge;
 };
 
 // A node built from a catalog device type: cores x 1000 millicores, its memory, arch,
-// accelerator and labels().
+// accelerator and labels(); edge: accelerator units, mean container start, power per busy core
+// ((max - idle) / cores) and per busy accelerator (device_type stays -1: the caller's index).
 NodeSpec node_from_device_type(const models::DeviceType& type, std::string name, std::string site,
                                std::string zone);
 
@@ -139,6 +144,12 @@ class NodeTable {
   int pods_with_anti_affinity(int term, int node) const { return anti_term_count_[term][node]; }
   int domain(TopologyKey key, int node) const;  // node index, site id or zone id
   int domain_count(TopologyKey key) const;
+  // Sites: interned from the nodes' `site`, or added without nodes (a storage or registry site)
+  // so that the edge plug-ins can name them. Ids are dense, in order of first appearance.
+  int add_site(std::string_view site) { return intern(site_names_, site); }
+  int site_id(std::string_view site) const;  // -1 when unknown
+  int site_count() const { return static_cast<int>(site_names_.size()); }
+  const std::string& site_name(int site) const { return site_names_[site]; }
 
   // Bind: the pod's requests are added, its labels and anti-affinity terms counted, its image
   // recorded on the node.
@@ -161,6 +172,7 @@ class NodeTable {
   std::vector<std::vector<int>> images_;  // image ids present, per node
   std::vector<int> site_;
   std::vector<int> zone_;
+  EdgeColumns edge_;
 
  private:
   int intern_image(std::string_view image);

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "scheduler_plugins/placement/edge_plugins.h"
+
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
 
@@ -425,6 +427,7 @@ Registry<Plugin>& placement_registry() {
     Registry<Plugin> r;
     std::string error;
     if (!register_builtin_placement_plugins(r, &error)) throw std::logic_error(error);
+    if (!register_edge_placement_plugins(r, &error)) throw std::logic_error(error);
     return r;
   }();
   return registry;

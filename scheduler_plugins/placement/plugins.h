@@ -56,9 +56,9 @@ std::unique_ptr<Plugin> make_inter_pod_affinity();
 // bin-packing shape (0,0) (100,10)). False when a name is taken; `error` says which.
 bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string* error = nullptr);
 
-// The process-wide placement registry that scenarios resolve names in: the built-ins, registered
-// on first use, plus whatever out-of-tree libraries loaded with `--plugin` add to it. Not
-// thread-safe while plug-ins are being added; read-only afterwards.
+// The process-wide placement registry that scenarios resolve names in: the built-ins and the edge
+// plug-ins (edge_plugins.h), registered on first use, plus whatever out-of-tree libraries loaded
+// with `--plugin` add to it. Not thread-safe while plug-ins are being added; read-only afterwards.
 Registry<Plugin>& placement_registry();
 
 // kube-scheduler's default score weights (pkg/scheduler/apis/config/v1/default_plugins.go):
