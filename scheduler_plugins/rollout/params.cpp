@@ -212,16 +212,6 @@ std::string Params::choice(std::string_view key, std::string fallback,
   return fallback;
 }
 
-bool Params::boolean(std::string_view key, bool fallback) {
-  declare(key, "boolean", fallback ? "true" : "false", "true | false");
-  const std::string* text = scalar(key);
-  if (text == nullptr) return fallback;
-  if (*text == "true") return true;
-  if (*text == "false") return false;
-  error(key, "expected true or false, got '" + *text + "'");
-  return fallback;
-}
-
 std::vector<std::string> Params::list(std::string_view key) {
   declare(key, "list", "[]", "");
   read_[std::string(key)] = true;

@@ -48,7 +48,6 @@ class Params {
   std::int64_t percent_fixed(std::string_view key, std::int64_t fallback, int decimals);
   std::string choice(std::string_view key, std::string fallback,
                      std::initializer_list<std::string_view> valid);
-  bool boolean(std::string_view key, bool fallback);
   std::vector<std::string> list(std::string_view key);
 
   // Records an error about `key` (for checks across parameters).
