@@ -3,16 +3,18 @@
 // A controller (the simulation's, or `play` in driver.h) owns the rollout's state and asks the
 // strategy what to do:
 //
-//   strategy->configure(params)            once; returns every parameter error
+//   strategy->configure(params)            once; params.finish() then lists every parameter
+//                                          error (make_strategy in builtins.h does both)
 //   strategy->begin(plan, now)             once, when the rollout starts
 //   strategy->decide(plan, progress, now, decision)
 //                                          at decision.next (the strategy's own wake-up) and
 //                                          whenever a target changed state; extra calls are
-//                                          harmless (a decision depends only on plan, progress
-//                                          and now).
+//                                          harmless (a call at which nothing is due starts
+//                                          nothing).
 //
-// The controller then starts the targets in decision.start (in that order), marks those in
-// decision.time_out as timed out, and acts on the verdict. Targets are indexed 0..N-1 in the
+// The controller then starts the targets in decision.start (in that order; queued when the
+// device cannot begin yet), marks those in decision.time_out as timed out, and acts on the
+// verdict. Targets are indexed 0..N-1 in the
 // order the rollout takes them (the controller decides that order, e.g. by device id).
 // Strategies are deterministic: no random draws, integer arithmetic for every count and time.
 // docs/rollouts.md describes each built-in.
@@ -127,7 +129,7 @@ const char* verdict_name(Verdict v);
 // The strategy's answer. The controller clears it (clear()) before each decide.
 struct Decision {
   std::vector<std::uint32_t> start;     // pending targets, or terminal ones to retry
-  std::vector<std::uint32_t> time_out;  // in-progress targets to mark timed out
+  std::vector<std::uint32_t> time_out;  // running targets to mark timed out
   Verdict verdict = Verdict::kRunning;
   bool rollback = false;           // with kAborted
   int traffic_percent = -1;        // services: the share of traffic on the new version
