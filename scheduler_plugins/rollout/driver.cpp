@@ -71,6 +71,8 @@ class Player {
       const std::uint32_t g = plan_.group(target);
       result_.max_downloading[g] =
           std::max(result_.max_downloading[g], progress_.downloading_in_group(g));
+    }
+    if (in_progress(s)) {
       result_.max_in_progress = std::max(result_.max_in_progress, progress_.in_progress_count());
     }
   }

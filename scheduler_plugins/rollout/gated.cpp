@@ -92,11 +92,12 @@ class MaintenanceWindow final : public RolloutStrategy {
 
 // Starts targets in index order within each bandwidth group (RolloutPlan::group: a link when the
 // plan names links, else the site) while fewer than max_downloads_per_group of the group are
-// downloading, and at most max_concurrent in progress overall (0: no cap; KubeEdge's
-// NodeUpgradeJob `concurrency`). A target whose group is full waits; other groups go on.
-// Groups that may start something wait in a FIFO: all at the start, then each group when one of
-// its downloads ends (RolloutProgress::download_ended_log); a decision costs O(downloads ended
-// + targets started), not O(groups).
+// downloading or queued to download (a queued device holds its slot: when it comes back online
+// its download must not push the group past the cap), and at most max_concurrent in progress
+// overall (0: no cap; KubeEdge's NodeUpgradeJob `concurrency`). A target whose group is full
+// waits; other groups go on. Groups that may start something wait in a FIFO: all at the start,
+// then each group when one of its slots is freed (RolloutProgress::slot_freed_log); a decision
+// costs O(slots freed + targets started), not O(groups).
 class BandwidthWaves final : public RolloutStrategy {
  public:
   std::string_view name() const override { return "bandwidth-waves"; }
@@ -115,7 +116,7 @@ class BandwidthWaves final : public RolloutStrategy {
   }
   void decide(const RolloutPlan& plan, const RolloutProgress& progress, sim::Time,
               Decision& out) override {
-    const auto& ended = progress.download_ended_log();
+    const auto& ended = progress.slot_freed_log();
     for (; log_cursor_ < ended.size(); ++log_cursor_) {
       const std::uint32_t g = plan.group(ended[log_cursor_]);
       if (!queued_[g]) {
@@ -129,7 +130,7 @@ class BandwidthWaves final : public RolloutStrategy {
       const std::uint32_t g = ready_[head_];
       std::uint32_t& c = cursor_[g];
       const std::uint32_t end = groups_.begin[g + 1];
-      std::int64_t free = per_group_ - progress.downloading_in_group(g);
+      std::int64_t free = per_group_ - progress.download_slots_in_group(g);
       for (; c < end && free > 0 && room > 0; ++c) {
         if (progress.state(groups_.member[c]) != TargetState::kPending) continue;
         out.start.push_back(groups_.member[c]);

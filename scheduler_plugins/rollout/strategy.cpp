@@ -76,12 +76,13 @@ RolloutProgress::RolloutProgress(const RolloutPlan& plan)
     : plan_(plan),
       state_(plan.targets(), static_cast<std::uint8_t>(TargetState::kPending)),
       attempts_(plan.targets(), 0),
-      downloading_(plan.groups(), 0) {
+      downloading_(plan.groups(), 0),
+      slots_(plan.groups(), 0) {
   count_[static_cast<int>(TargetState::kPending)] = plan.targets();
   // One entry per target and attempt: with no retries the logs never grow past this, so a
   // controller's state changes allocate nothing.
   finished_.reserve(plan.targets());
-  download_ended_.reserve(plan.targets());
+  slot_freed_.reserve(plan.targets());
   began_.reserve(plan.targets());
 }
 
@@ -91,14 +92,20 @@ void RolloutProgress::set_state(std::uint32_t target, TargetState s, sim::Time n
   --count_[static_cast<int>(old)];
   ++count_[static_cast<int>(s)];
   state_[target] = static_cast<std::uint8_t>(s);
-  if (old == TargetState::kDownloading) {
-    --downloading_[plan_.group(target)];
-    download_ended_.push_back(target);
+  const auto holds_slot = [](TargetState x) {
+    return x == TargetState::kQueued || x == TargetState::kDownloading;
+  };
+  const std::uint32_t g = plan_.group(target);
+  if (old == TargetState::kDownloading) --downloading_[g];
+  if (s == TargetState::kDownloading) ++downloading_[g];
+  if (holds_slot(old) && !holds_slot(s)) {
+    --slots_[g];
+    slot_freed_.push_back(target);
   }
+  if (!holds_slot(old) && holds_slot(s)) ++slots_[g];
   if (!in_progress(old) && in_progress(s)) ++attempts_[target];
-  if (s == TargetState::kDownloading) {
-    ++downloading_[plan_.group(target)];
-    if (!running(old)) began_.push_back({now, target, attempts_[target]});
+  if (s == TargetState::kDownloading && !running(old)) {
+    began_.push_back({now, target, attempts_[target]});
   }
   if (terminal(s) && !terminal(old)) finished_.push_back(target);
 }

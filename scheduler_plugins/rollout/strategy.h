@@ -86,12 +86,15 @@ class RolloutProgress {
            count(TargetState::kInstalling);
   }
   std::uint32_t downloading_in_group(std::uint32_t group) const { return downloading_[group]; }
+  // Targets of the group holding a download slot: queued or downloading. A queued target holds
+  // its slot, so that a device coming back online cannot push its group past a cap.
+  std::uint32_t download_slots_in_group(std::uint32_t group) const { return slots_[group]; }
   // Targets in the order they reached a terminal state (a retried target appears once per
   // terminal attempt). Strategies keep a cursor into it.
   const std::vector<std::uint32_t>& finished_log() const { return finished_; }
-  // Targets in the order their downloads ended (finished, failed or timed out): where a
-  // bandwidth group got a slot back.
-  const std::vector<std::uint32_t>& download_ended_log() const { return download_ended_; }
+  // Targets in the order they released a download slot (the download ended, or the target left
+  // the queue without downloading): where a bandwidth group can start another.
+  const std::vector<std::uint32_t>& slot_freed_log() const { return slot_freed_; }
   // Attempts in the order they began running (entered kDownloading), with the time: AWS's
   // in-progress timer starts there, not when the target was started (queued).
   struct Began {
@@ -112,8 +115,9 @@ class RolloutProgress {
   std::vector<std::uint16_t> attempts_;
   std::array<std::uint32_t, kTargetStates> count_{};
   std::vector<std::uint32_t> downloading_;
+  std::vector<std::uint32_t> slots_;
   std::vector<std::uint32_t> finished_;
-  std::vector<std::uint32_t> download_ended_;
+  std::vector<std::uint32_t> slot_freed_;
   std::vector<Began> began_;
 };
 

@@ -91,6 +91,28 @@ TEST(BandwidthWaves, NeverExceedsThePerGroupDownloadCap) {
   }
 }
 
+TEST(BandwidthWaves, AQueuedOfflineDeviceHoldsItsSlotSoItsReturnCannotBreakTheCap) {
+  // One site, cap 2; target 0 is offline for 5 min, then downloads for 10 min; the others
+  // download for 10 min at once. At 0: 0 (queued) and 1. At 10 min target 1's download ends:
+  // one slot is free (target 0, now downloading since 5 min, holds the other): target 2 starts.
+  // Had the queued target not held its slot, 1 and 2 would both have started at 0 and target 0
+  // would have made 3 downloads from 5 min on.
+  RolloutPlan plan = one_site(4);
+  auto s = strategy("bandwidth-waves", {{"max_downloads_per_group", "2"}});
+  const auto r = play(*s, plan, [](std::uint32_t t, std::uint32_t) {
+    AttemptScript a{10 * kMin, kMin, TargetState::kSucceeded};
+    if (t == 0) a.queued = 5 * kMin;
+    return a;
+  });
+  const auto t = start_times(r, 4);
+  EXPECT_EQ(r.first(0, TargetState::kQueued), 0);
+  EXPECT_EQ(t[0], 5 * kMin);  // start_times: when its download began
+  EXPECT_EQ(t[1], 0);
+  EXPECT_EQ(t[2], 10 * kMin);
+  EXPECT_EQ(t[3], 15 * kMin);  // target 0's download ends at 15 min
+  EXPECT_EQ(r.max_downloading[0], 2u);
+}
+
 TEST(BandwidthWaves, CompletionIsWavesOfDownloadsPlusTheLastInstall) {
   // One link shared by two sites (plan.link), cap 2, 10 targets, 3 min downloads, 1 min installs:
   // downloads in pairs at 0, 3, 6, 9, 12 min; the last install ends at 5 x 3 + 1 = 16 min.
@@ -329,11 +351,15 @@ TEST(RolloutProgress, KeepsCountsPerStateAndDownloadsPerGroup) {
   EXPECT_EQ(p.downloading_in_group(1), 2u);
   p.set_state(2, TargetState::kInstalling, 0);
   EXPECT_EQ(p.downloading_in_group(1), 1u);
+  EXPECT_EQ(p.download_slots_in_group(1), 1u);
+  EXPECT_EQ(p.slot_freed_log(), std::vector<std::uint32_t>{2});
   EXPECT_EQ(p.in_progress_count(), 2u);
   p.set_state(2, TargetState::kFailed, 0);
   p.set_state(2, TargetState::kQueued, 5);  // a retry; the device is offline
   EXPECT_EQ(p.attempts(2), 2u);
   EXPECT_EQ(p.in_progress_count(), 2u);
+  EXPECT_EQ(p.downloading_in_group(1), 1u);
+  EXPECT_EQ(p.download_slots_in_group(1), 2u);   // the queued retry holds a slot
   p.set_state(2, TargetState::kDownloading, 9);  // it came back
   EXPECT_EQ(p.attempts(2), 2u);
   ASSERT_EQ(p.began_log().size(), 3u);
