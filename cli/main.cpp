@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  validate SCENARIO   parse and check a scenario; --print shows it with defaults filled in\n"
     "  bench engine        event-loop throughput (hold model), --json for CI gates\n"
     "  bench network       exact max-min re-solves under flow churn, --json for CI gates\n"
+    "  bench scheduler     placements/s of the placement schedulers, --json for CI gates\n"
     "\n"
     "`edgetwin COMMAND --help` describes each command's options.\n"
     "Exit codes: 0 success, 1 internal error, 2 bad input.\n";

@@ -201,14 +201,13 @@ void NodeTable::bind(int node, const PodSpec& pod) {
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse) {
   std::int64_t max = 0;
   for (std::int64_t s : scores) max = std::max(max, s);
-  if (max == 0) {
-    if (reverse) std::fill(scores.begin(), scores.end(), kMaxNodeScore);
-    return;
-  }
-  for (std::int64_t& s : scores) {
-    s = kMaxNodeScore * s / max;
-    if (reverse) s = kMaxNodeScore - s;
-  }
+  for (std::int64_t& s : scores) s = normalized_score(s, max, reverse);
+}
+
+std::int64_t normalized_score(std::int64_t score, std::int64_t max, bool reverse) {
+  if (max == 0) return reverse ? kMaxNodeScore : score;
+  const std::int64_t s = kMaxNodeScore * score / max;
+  return reverse ? kMaxNodeScore - s : s;
 }
 
 int num_feasible_nodes_to_find(int num_nodes, int percentage_of_nodes_to_score) {

@@ -210,6 +210,8 @@ class Plugin {
 // Kubernetes' DefaultNormalizeScore: score * kMaxNodeScore / max; reversed: kMaxNodeScore minus
 // that; when max is 0, all kMaxNodeScore if reversed, else unchanged (all 0).
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse);
+// The same for one score, given the maximum over the scored nodes (computed from 0).
+std::int64_t normalized_score(std::int64_t score, std::int64_t max, bool reverse);
 
 // How many feasible nodes one cycle looks for (kube-scheduler's numFeasibleNodesToFind):
 // all when num_nodes < 100 or percentage >= 100; percentage <= 0 is adaptive:

@@ -66,6 +66,20 @@ Registry<Plugin>& placement_registry();
 // NodeResourcesBalancedAllocation 1, ImageLocality 1.
 void add_default_plugins(Framework& framework);
 
+// Per-node pieces of the formulas above, shared with IncrementalScheduler (one formula, one
+// place). ImageLocality's score of a node (`on_node`: it holds the image) for an image of `bytes`
+// held by `nodes_with` of `total_nodes` nodes.
+std::int64_t image_locality_score(bool on_node, std::int64_t bytes, int nodes_with,
+                                  int total_nodes);
+// PodTopologySpread: a soft constraint's weight over `domains` domains (ln(domains + 2)), one
+// constraint's term of the raw score, and NormalizeScore of one score given max and min over the
+// scored nodes (max computed from 0).
+double spread_weight(std::size_t domains);
+inline double spread_term(std::int64_t count, double weight, int max_skew) {
+  return static_cast<double>(count) * weight + (max_skew - 1);
+}
+std::int64_t spread_normalized_score(std::int64_t score, std::int64_t max, std::int64_t min);
+
 // The piecewise-linear function of RequestedToCapacityRatio over `shape` (scores already x10).
 std::int64_t broken_linear(const std::vector<ShapePoint>& shape, std::int64_t utilization);
 

@@ -225,6 +225,58 @@ TEST(EndToEnd, BenchEnginePrintsEventsPerSecondAsJson) {
   EXPECT_NE(c.out.find("\"events\":200000"), std::string::npos);
 }
 
+TEST(EndToEnd, BenchSchedulerPrintsPlacementsPerSecondAndEqualDecisionsAsJson) {
+  const Command inc = cli("bench scheduler --nodes 600 --pods 400 --scorers 10 --json");
+  ASSERT_EQ(inc.exit_code, 0);
+  EXPECT_EQ(inc.out.rfind("{\"benchmark\":\"scheduler\"", 0), 0u);
+  EXPECT_NE(inc.out.find("\"placements_per_s\":"), std::string::npos);
+  EXPECT_NE(inc.out.find("\"nodes\":600,\"scorers\":10,"), std::string::npos);
+  const Command fw = cli("bench scheduler --nodes 600 --pods 400 --arch framework --json");
+  ASSERT_EQ(fw.exit_code, 0);
+  const auto hash = [](const std::string& out) {
+    const std::size_t at = out.find("\"decisions_hash\":");
+    return at == std::string::npos ? std::string("none") : out.substr(at, 36);
+  };
+  EXPECT_EQ(hash(inc.out), hash(fw.out));  // exhaustive-equivalent, pod by pod
+}
+
+TEST(EndToEnd, BenchSchedulerRejectsBadOptionsWithExitTwo) {
+  for (const char* args : {"--arch teleport", "--sample-pct 50", "--arch framework --sample-pct 101",
+                           "--scorers 11", "--nodes -5", "--pods 0", "--edge-share 2",
+                           "--templates 0"}) {
+    const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << args;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << args;  // no partial output
+    EXPECT_NE(c.out.find("--"), std::string::npos) << args << ": " << c.out;  // names the option
+  }
+}
+
+TEST(EndToEnd, BenchFederatedTrainsAndRefusesBadSettingsWithExitTwo) {
+  const std::string base = "bench federated --data synthetic --clients 20 --rounds 3 ";
+  const Command ok = cli(base + "--per-round 5 --json");
+  ASSERT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out.rfind("{\"benchmark\":\"federated\"", 0), 0u);
+  EXPECT_NE(ok.out.find("\"final_accuracy\":"), std::string::npos);
+  const std::pair<const char*, const char*> bad[] = {
+      {"--per-round 21", "per_round: 21 clients per round out of 20 clients"},
+      {"--alpha 0", "Dirichlet alpha must be a positive number"},
+      {"--strategy fedsgd", "valid: fedadam, fedavg, fedbuff, fedprox, fedyogi"},
+      {"--model cnn", "unknown model 'cnn'; valid: mlp, softmax"},
+      {"--compression zip", "unknown compression 'zip'"},
+  };
+  for (const auto& [option, message] : bad) {
+    const Command c = cli(base + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << option;  // no partial output
+  }
+  const Command missing = cli("bench federated --data /nonexistent-fl-dir --rounds 1 2>&1");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("/nonexistent-fl-dir/train-images-idx3-ubyte.gz: cannot open"),
+            std::string::npos)
+      << missing.out;
+}
+
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
   const Command printed = cli("validate " + scenario + " --print");
