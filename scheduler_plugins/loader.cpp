@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "scheduler_plugins/placement/plugins.h"
+#include "scheduler_plugins/rollout/builtins.h"
 
 namespace edgetwin::scheduler_plugins {
 namespace {
@@ -15,12 +16,14 @@ namespace {
 // here, a line in registry_of and a line in commit.
 struct Staged {
   Registry<placement::Plugin> placement;
+  Registry<rollout::RolloutStrategy> rollout;
 };
 
 void* registry_of(PluginHost* host, const char* kind) {
   auto* staged = static_cast<Staged*>(host->loader_state);
   if (kind == nullptr) return nullptr;
   if (std::strcmp(kind, "placement") == 0) return &staged->placement;
+  if (std::strcmp(kind, "rollout") == 0) return &staged->rollout;
   return nullptr;
 }
 
@@ -93,11 +96,13 @@ bool load_plugin_library(const std::string& path, std::string* error) {
     if (message.empty()) {
       std::string conflicts;
       find_conflicts(staged.placement, placement::placement_registry(), "placement", conflicts);
+      find_conflicts(staged.rollout, rollout::rollout_registry(), "rollout", conflicts);
       if (!conflicts.empty()) message = subject + ": " + conflicts;
     }
     if (message.empty()) {
       std::string why;
-      if (!commit(staged.placement, placement::placement_registry(), why)) {
+      if (!commit(staged.placement, placement::placement_registry(), why) ||
+          !commit(staged.rollout, rollout::rollout_registry(), why)) {
         message = subject + ": " + why;  // unreachable: see find_conflicts
       }
     }

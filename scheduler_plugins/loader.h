@@ -10,7 +10,7 @@
 // (registry.h) is raised whenever a plug-in interface, a type plug-ins read (NodeTable, PodSpec
 // and their columns and fields), Registry or this header changes incompatibly.
 // PluginHost itself never changes layout: registries are looked up by kind name, so new kinds
-// (rollout, federated) are added without touching it, and a library asking for a kind this
+// (federated next) are added without touching it, and a library asking for a kind this
 // edgetwin lacks gets nullptr.
 #pragma once
 
@@ -21,9 +21,14 @@
 
 namespace edgetwin::scheduler_plugins {
 
+namespace rollout {
+class RolloutStrategy;  // rollout/strategy.h
+}
+
 struct PluginHost {
   int api_version;  // the loading edgetwin's kPluginApiVersion
-  // The registry for `kind` ("placement"), or nullptr for a kind this edgetwin does not have.
+  // The registry for `kind` ("placement", "rollout"), or nullptr for a kind this edgetwin does
+  // not have.
   void* (*registry)(PluginHost* host, const char* kind);
   void* loader_state;  // the loader's; not for the library
 };
@@ -42,13 +47,17 @@ Registry<Interface>* host_registry(PluginHost* host, const char* kind) {
 inline Registry<placement::Plugin>* host_placement_registry(PluginHost* host) {
   return host_registry<placement::Plugin>(host, "placement");
 }
+inline Registry<rollout::RolloutStrategy>* host_rollout_registry(PluginHost* host) {
+  return host_registry<rollout::RolloutStrategy>(host, "rollout");
+}
 
 // dlopens the library at `path`, calls its entry point with registries of its own, and when the
 // API versions match and none of its names is taken, adds everything it registered to the
-// process-wide registries (placement::placement_registry()). All or nothing: on false, nothing
-// was added and `error` names the library and the problem (no such file, not loadable, no entry
-// point, API version mismatch with both versions, a name already registered). A loaded library
-// stays loaded for the life of the process (its factories live in it). Not thread-safe.
+// process-wide registries (placement::placement_registry(), rollout::rollout_registry()). All or
+// nothing: on false, nothing was added and `error` names the library and the problem (no such
+// file, not loadable, no entry point, API version mismatch with both versions, a name already
+// registered). A loaded library stays loaded for the life of the process (its factories live in
+// it). Not thread-safe.
 bool load_plugin_library(const std::string& path, std::string* error);
 
 }  // namespace edgetwin::scheduler_plugins

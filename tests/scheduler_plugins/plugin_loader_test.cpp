@@ -4,6 +4,7 @@
 
 #include "scheduler_plugins/loader.h"
 #include "scheduler_plugins/placement/plugins.h"
+#include "scheduler_plugins/rollout/builtins.h"
 
 namespace edgetwin::scheduler_plugins {
 namespace {
@@ -57,6 +58,23 @@ TEST(PluginLoader, LoadsTheExampleAndSchedulesWithIt) {
   EXPECT_EQ(placement_registry().entries().size(), before);
 }
 
+TEST(PluginLoader, AddsRolloutStrategiesAndPlacementPluginsOfOneLibraryTogether) {
+  std::string error;
+  ASSERT_TRUE(load_plugin_library(EDGETWIN_ROLLOUT_PLUGIN, &error)) << error;
+  std::unique_ptr<rollout::RolloutStrategy> strategy =
+      rollout::rollout_registry().create("FixtureIdle", &error);
+  ASSERT_NE(strategy, nullptr) << error;
+  EXPECT_EQ(strategy->name(), "FixtureIdle");
+  EXPECT_NE(placement_registry().create("FixtureNeutral"), nullptr);
+  // Again: both names are taken; the message names each, with its kind, and nothing changes.
+  const std::size_t rollouts = rollout::rollout_registry().entries().size();
+  EXPECT_FALSE(load_plugin_library(EDGETWIN_ROLLOUT_PLUGIN, &error));
+  EXPECT_EQ(error, std::string("plug-in library '") + EDGETWIN_ROLLOUT_PLUGIN +
+                       "': a placement plug-in named 'FixtureNeutral' is already registered; a "
+                       "rollout plug-in named 'FixtureIdle' is already registered");
+  EXPECT_EQ(rollout::rollout_registry().entries().size(), rollouts);
+}
+
 TEST(PluginLoader, SaysWhenTheFileIsMissing) {
   std::string error;
   EXPECT_FALSE(load_plugin_library("no/such/libplugin.so", &error));
@@ -99,8 +117,8 @@ TEST(PluginLoader, HandsOutOnlyTheKindsItHas) {
     return std::string_view(kind) == "placement" ? &placement_registry() : nullptr;
   };
   EXPECT_EQ(host_placement_registry(&host), &placement_registry());
-  EXPECT_EQ(host_registry<placement::Plugin>(&host, "rollout"), nullptr);
-  host.api_version = kPluginApiVersion + 1;  // a host of another version: nothing
+  EXPECT_EQ(host_rollout_registry(&host), nullptr);  // this fake host has no rollout kind
+  host.api_version = kPluginApiVersion + 1;          // a host of another version: nothing
   EXPECT_EQ(host_placement_registry(&host), nullptr);
 }
 
