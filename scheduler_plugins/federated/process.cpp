@@ -541,9 +541,9 @@ void validate(const FlSimConfig& c, const models::FleetConfig& fleet,
           "over_selection: expected >= 0, got " + std::to_string(c.over_selection));
   require(c.round_deadline >= 0,
           "round_deadline: expected >= 0, got " + std::to_string(c.round_deadline) + " ns");
-  require(c.server_site < fleet.sites.size(),
+  require(!fleet.sites.empty() && c.server_site < fleet.sites.size(),
           "server_site: site " + std::to_string(c.server_site) + " out of 0.." +
-              std::to_string(fleet.sites.size()) + " sites");
+              std::to_string(fleet.sites.size() - 1));
   require(c.reference_core_flops > 0.0 && std::isfinite(c.reference_core_flops),
           "reference_core_flops: expected a positive number");
   require(c.retry_delay > 0, "retry_delay: expected a positive duration");

@@ -289,7 +289,7 @@ TEST(FederatedProcess, BadInputNamesTheField) {
             std::string::npos);
   c = tiny_config(2, 1);
   c.server_site = 2;
-  EXPECT_NE(message(c, fleet).find("server_site: site 2 out of"), std::string::npos);
+  EXPECT_NE(message(c, fleet).find("server_site: site 2 out of 0..1"), std::string::npos);
   c = tiny_config(2, 1);
   c.round_deadline = -1;
   EXPECT_NE(message(c, fleet).find("round_deadline"), std::string::npos);
