@@ -277,6 +277,28 @@ TEST(EndToEnd, BenchFederatedTrainsAndRefusesBadSettingsWithExitTwo) {
       << missing.out;
 }
 
+TEST(EndToEnd, BenchFederatedSimulateRunsInSimulatedTimeAndRefusesBadFleets) {
+  const std::string base = "bench federated --simulate --data synthetic --clients 20 --rounds 3 ";
+  const Command ok = cli(base + "--per-round 5 --over-selection 0.2 --mtbf 1h --json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_EQ(ok.out.rfind("{\"benchmark\":\"federated-simulated\"", 0), 0u);
+  EXPECT_NE(ok.out.find("\"completed\":true"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"rounds\":3,"), std::string::npos) << ok.out;
+  const std::pair<const char*, const char*> bad[] = {
+      {"--fleet rpi4,rpi9", "fleet: unknown device type 'rpi9'; valid: rpi3"},
+      {"--access dsl", "access: unknown preset 'dsl'; valid: ethernet"},
+      {"--deadline -3s", "deadline: negative duration"},
+      {"--over-selection -1", "over_selection: expected >= 0"},
+      {"--site-size 0", "site-size: expected a positive integer"},
+  };
+  for (const auto& [option, message] : bad) {
+    const Command c = cli(base + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << option;  // no partial output
+  }
+}
+
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
   const Command printed = cli("validate " + scenario + " --print");
