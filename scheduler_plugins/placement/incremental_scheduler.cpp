@@ -157,10 +157,12 @@ std::vector<PluginConfig> benchmark_plugins(int scorers) {
   const FitArgs memory_heavy{FitStrategy::kLeastAllocated, 1, 3, spread_shape};
   const FitArgs most_cpu{FitStrategy::kMostAllocated, 3, 1, spread_shape};
   const FitArgs most_memory{FitStrategy::kMostAllocated, 1, 3, spread_shape};
-  const FitArgs fill_to_80{FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 0}, {80, 10}, {100, 0}}};
+  const FitArgs fill_to_80{
+      FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 0}, {80, 10}, {100, 0}}};
   const FitArgs spread_cpu{FitStrategy::kRequestedToCapacityRatio, 2, 1, spread_shape};
   const FitArgs least_memory{FitStrategy::kLeastAllocated, 1, 2, spread_shape};
-  const FitArgs early_peak{FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 2}, {30, 10}, {100, 0}}};
+  const FitArgs early_peak{
+      FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 2}, {30, 10}, {100, 0}}};
   const FitArgs most_cpu2{FitStrategy::kMostAllocated, 2, 1, spread_shape};
   const FitArgs packing_memory{FitStrategy::kRequestedToCapacityRatio, 1, 2, {{0, 0}, {100, 10}}};
   const FitArgs cpu_heavier{FitStrategy::kLeastAllocated, 5, 1, spread_shape};
@@ -176,12 +178,12 @@ std::vector<PluginConfig> benchmark_plugins(int scorers) {
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 2},
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
   };
-  const FitArgs* fits[] = {&least,        &least,      &least,        &least,
-                           &least,        &least,      &most,         &packing,
-                           &cpu_heavy,    &peaked,     &memory_heavy, &most_cpu,
-                           &most_memory,  &fill_to_80, &spread_cpu,   &least_memory,
-                           &early_peak,   &most_cpu2,  &packing_memory, &cpu_heavier};
-  static_assert(std::size(kinds) == kMaxBenchmarkScorers && std::size(fits) == kMaxBenchmarkScorers);
+  const FitArgs* fits[] = {&least,        &least,      &least,       &least,          &least,
+                           &least,        &most,       &packing,     &cpu_heavy,      &peaked,
+                           &memory_heavy, &most_cpu,   &most_memory, &fill_to_80,     &spread_cpu,
+                           &least_memory, &early_peak, &most_cpu2,   &packing_memory, &cpu_heavier};
+  static_assert(std::size(kinds) == kMaxBenchmarkScorers &&
+                std::size(fits) == kMaxBenchmarkScorers);
   std::vector<PluginConfig> out;
   for (int i = 0; i < scorers; ++i) {
     PluginConfig config{};

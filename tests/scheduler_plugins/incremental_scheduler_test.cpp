@@ -239,9 +239,9 @@ TEST(IncrementalScheduler, DecidesLikeExhaustiveScoringWithFifteenAndTwentyScore
     workload.pods = 1500;
     workload.max_replicas = 8;
     workload.seed = 11;
-    const Outcome o = expect_same_decisions(small_cluster(250, 11), generate_pod_templates(workload),
-                                            generate_pod_sequence(workload),
-                                            benchmark_plugins(scorers));
+    const Outcome o =
+        expect_same_decisions(small_cluster(250, 11), generate_pod_templates(workload),
+                              generate_pod_sequence(workload), benchmark_plugins(scorers));
     EXPECT_GT(o.placed, 100);
   }
 }
