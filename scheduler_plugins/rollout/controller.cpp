@@ -108,7 +108,12 @@ RolloutController::RolloutController(const UpdateModel& model, std::vector<SimDe
   bricked_.assign(devices_n, 0);
   on_new_.assign(devices_n, 0);
   target_of_.assign(devices_n, -1);
-  for (std::uint32_t t = 0; t < n; ++t) target_of_[target_device_[t]] = t;
+  for (std::uint32_t t = 0; t < n; ++t) {
+    target_of_[target_device_[t]] = t;
+    // A target succeeds at most once (nothing retries a success), so its versions before the
+    // rollout are the ones a revert restores; copied here, not on the success path.
+    previous_[t] = devices_[target_device_[t]].installed;
+  }
   for (std::size_t d = 0; d < devices_n; ++d) on_new_[d] = target_of_[d] < 0 ? 1 : 0;
   on_new_count_ = static_cast<std::uint32_t>(std::count(on_new_.begin(), on_new_.end(), 1));
   serving_ = static_cast<std::uint32_t>(devices_n);
@@ -444,7 +449,6 @@ void RolloutController::on_phase_done(std::uint32_t t, sim::Engine& engine) {
         enter(t, Phase::kFallback, engine);
         break;
       }
-      previous_[t] = devices_[d].installed;
       install(model_.manifest.groups[desired_.group[d]], devices_[d].installed);
       set_on_new(d, true);
       if (rollback_) {
