@@ -596,10 +596,11 @@ void RolloutSim::handle(const sim::Event& event, sim::Engine& engine) {
   }
 }
 
-const RolloutMetrics& RolloutSim::run(sim::Time until) {
+const RolloutMetrics& RolloutSim::run(sim::Time until, bool past_completion) {
   sim::Engine engine(lp_count());
   controller_.start(engine);
-  engine.run(*this, until);
+  // The controller asks to stop once, when the strategy completes.
+  if (engine.run(*this, until).stopped && past_completion) engine.run(*this, until);
   controller_.finish(engine.now());
   return controller_.metrics();
 }

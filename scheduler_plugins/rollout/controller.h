@@ -211,8 +211,9 @@ class RolloutSim final : public sim::Model {
              RolloutStrategy& strategy);
   std::uint32_t lp_count() const { return 2; }
   void handle(const sim::Event& event, sim::Engine& engine) override;
-  // Runs until the strategy completes or `until`; returns the metrics.
-  const RolloutMetrics& run(sim::Time until = sim::kTimeMax);
+  // Runs until the strategy completes or `until`; with `past_completion`, on to `until` (or until
+  // nothing is left to happen: repairs, reverts, reconnections). Returns the metrics.
+  const RolloutMetrics& run(sim::Time until = sim::kTimeMax, bool past_completion = false);
   const RolloutController& controller() const { return controller_; }
   const network::Network& net() const { return net_; }
 

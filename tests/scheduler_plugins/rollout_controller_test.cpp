@@ -136,13 +136,23 @@ TEST(RolloutController, BrickedDeviceIsDownUntilRepairedByHand) {
   m.failures.fallback.bricked = 1.0;
   m.default_times.repair_s = sim::Distribution::constant(3600.0);
   auto s = strategy("all-at-once", {});
-  RolloutSim simulation(f.topology, {}, m, f.devices, {}, options(), *s);
-  const RolloutMetrics& r = simulation.run();
-  // Bricked after download 1 s + install 60 + reboot 30 = 91 s; repaired at 91 + 3600 s. The
-  // strategy completes at 91 s, so the run goes on to the repair (the engine has nothing else).
+  // Bricked after download 1 s + install 60 + reboot 30 = 91 s, when the strategy completes.
+  RolloutSim stops(f.topology, {}, m, f.devices, {}, options(), *s);
+  const RolloutMetrics& r = stops.run();
   EXPECT_TIME(r.finished[0], 91 * kSecond);
   EXPECT_EQ(r.bricked, 1u);
-  EXPECT_EQ(simulation.controller().device_state(0), models::DeviceState::kFailed);
+  EXPECT_EQ(r.repaired, 0u);
+  EXPECT_EQ(stops.controller().device_state(0), models::DeviceState::kFailed);
+  // Run past completion: repaired by hand at 91 + 3600 s, back online on 1.0. Serving 1 s of
+  // 3691 (it served while downloading, then not until repaired).
+  RolloutSim goes_on(f.topology, {}, m, f.devices, {}, options(), *s);
+  const RolloutMetrics& g = goes_on.run(sim::kTimeMax, /*past_completion=*/true);
+  EXPECT_EQ(g.repaired, 1u);
+  EXPECT_EQ(goes_on.controller().device_state(0), models::DeviceState::kOnline);
+  EXPECT_EQ(goes_on.controller().installed(0), (Versions{{"firmware", "1.0"}}));
+  EXPECT_EQ(g.mix.back(), (RolloutMetrics::Sample{3691 * kSecond, 0, 1, 1}));
+  EXPECT_NEAR(g.mean_availability, 1.0 / 3691.0, 1e-9);
+  EXPECT_DOUBLE_EQ(g.min_availability, 0.0);
 }
 
 TEST(RolloutController, OfflineDeviceIsQueuedAndUpdatesOnReconnect) {
