@@ -102,11 +102,22 @@ TEST(RolloutController, ThreeDownloadsShareOneBackhaulMaxMinThenInstallRebootAnd
   ASSERT_EQ(r.links.size(), 1u);
   EXPECT_NEAR(r.links[0].bytes, 18 * kMB, 1.0);
   EXPECT_NEAR(r.links[0].peak_utilisation, 1.0, 1e-9);
-  // Version mix: the last row has every device on 2.0 and serving.
-  ASSERT_FALSE(r.mix.empty());
-  EXPECT_EQ(r.mix.front(), (RolloutMetrics::Sample{0, 0, 3, 3}));
-  EXPECT_EQ(r.mix.back().on_new, 3u);
-  EXPECT_EQ(r.mix.back().serving, 3u);
+  // Version mix and serving devices, a row at each change: a device stops serving when its
+  // download ends (3, 5, 6 s), serves again after install + reboot (93, 95, 96 s) while it is
+  // checked, and is on 2.0 after the check (153, 155, 156 s). (Download ends fall on whole
+  // seconds here: 3 MB at exactly 1 MB/s.)
+  using S = RolloutMetrics::Sample;
+  const std::vector<S> mix = {{0, 0, 3, 3},
+                              {3 * kSecond, 0, 3, 2},
+                              {5 * kSecond, 0, 3, 1},
+                              {6 * kSecond, 0, 3, 0},
+                              {93 * kSecond, 0, 3, 1},
+                              {95 * kSecond, 0, 3, 2},
+                              {96 * kSecond, 0, 3, 3},
+                              {153 * kSecond, 1, 2, 3},
+                              {155 * kSecond, 2, 1, 3},
+                              {156 * kSecond, 3, 0, 3}};
+  EXPECT_EQ(r.mix, mix);
   EXPECT_EQ(r.blast_radius, 3u);
   EXPECT_EQ(r.time_to_abort, -1);
 }
