@@ -90,7 +90,8 @@ struct RolloutMetrics {
     bool operator==(const Sample&) const = default;
   };
   std::vector<Sample> mix;
-  double mean_availability = 0.0;  // time average of serving / devices over [start, end]
+  double mean_availability = 0.0;  // time average of serving / devices from the start to the
+                                   //   last change (the run's end with past_completion)
   double min_availability = 1.0;
   struct LinkUsage {
     network::LinkId link;
@@ -104,9 +105,9 @@ struct RolloutMetrics {
   std::vector<sim::Time> downloaded, finished;
 };
 
-// A component of a simulation: one logical process, `lp`. The network is the caller's; the
-// controller starts and cancels transfers on it and holds access links down while devices are
-// offline. Throws std::invalid_argument on an inconsistent input (message names the device).
+// A component of a simulation: one logical process, `lp`. The model is copied; the strategy and
+// the network are the caller's and must outlive the controller: it starts and cancels transfers
+// on the network and holds access links down while devices are offline. Throws std::invalid_argument on an inconsistent input (message names the device).
 class RolloutController {
  public:
   RolloutController(const UpdateModel& model, std::vector<SimDevice> devices,
@@ -165,7 +166,7 @@ class RolloutController {
   void abort(bool rollback, sim::Engine& engine);
   void measure_links();
 
-  const UpdateModel& model_;
+  UpdateModel model_;  // a copy: the caller's may be a temporary
   std::vector<SimDevice> devices_;
   std::vector<OfflinePeriod> offline_;
   ControllerOptions options_;

@@ -122,6 +122,47 @@ TEST(RolloutController, ThreeDownloadsShareOneBackhaulMaxMinThenInstallRebootAnd
   EXPECT_EQ(r.time_to_abort, -1);
 }
 
+TEST(RolloutController, BandwidthWavesCapDownloadsPerSiteBackhaul) {
+  // Two sites, each behind its own 3 MB/s backhaul, two devices each, 3 MB
+  // images, at most one download per site (bandwidth-waves, groups = sites). Per site: the first
+  // download takes 1 s alone; the second starts when it ends and takes 1 s: downloads end at 1 and
+  // 2 s, the site is done at ceil(n/k) d + i = 2 x 1 + 150 = 152 s.
+  network::Topology topology;
+  const network::NodeId cloud = topology.add_node("cloud");
+  std::vector<SimDevice> devices;
+  ControllerOptions o = options();
+  o.utc_offset_minutes = {0, 0};
+  o.watched_links.clear();
+  for (std::uint32_t s = 0; s < 2; ++s) {
+    const network::NodeId site = topology.add_node("site-" + std::to_string(s));
+    o.watched_links.push_back(topology.add_link(cloud, site, 24e6, 24e6, 0).first);
+    for (int i = 0; i < 2; ++i) {
+      SimDevice d;
+      d.node = topology.add_node("dev");
+      d.access_link = topology.add_link(d.node, site, 1e9, 1e9, 0).first;
+      d.site = s;
+      d.installed = {{"firmware", "1.0"}};
+      devices.push_back(std::move(d));
+    }
+  }
+  // Link ids: site 0 backhaul 0/1, its access links 2..5, site 1 backhaul 6/7.
+  EXPECT_EQ(o.watched_links, (std::vector<network::LinkId>{0, 6}));
+  auto s = strategy("bandwidth-waves", {{"max_downloads_per_group", "1"}});
+  RolloutSim simulation(topology, {}, firmware(3'000'000), devices, {}, o, *s);
+  const RolloutMetrics& r = simulation.run();
+  for (std::uint32_t t : {0u, 2u}) {
+    EXPECT_TIME(r.downloaded[t], 1 * kSecond);
+    EXPECT_TIME(r.downloaded[t + 1], 2 * kSecond);
+    EXPECT_TIME(r.finished[t + 1], 152 * kSecond);
+  }
+  ASSERT_EQ(r.links.size(), 2u);
+  for (const auto& link : r.links) {
+    EXPECT_NEAR(link.bytes, 6 * kMB, 1.0);  // two 3 MB images per site
+    EXPECT_NEAR(link.peak_utilisation, 1.0, 1e-9);
+  }
+  EXPECT_TIME(r.end, 152 * kSecond);
+}
+
 TEST(RolloutController, BootLoopFallsBackToThePreviousSlotAndKeepsTheOldVersion) {
   Fleet f = star(1);
   UpdateModel m = firmware(3'000'000);
