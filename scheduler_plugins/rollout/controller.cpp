@@ -51,8 +51,7 @@ RolloutPlan make_plan(const std::vector<SimDevice>& devices,
 
 RolloutController::RolloutController(const UpdateModel& model, std::vector<SimDevice> devices,
                                      std::vector<OfflinePeriod> offline, ControllerOptions options,
-                                     RolloutStrategy& strategy, network::Network& net,
-                                     sim::LpId lp)
+                                     RolloutStrategy& strategy, network::Network& net, sim::LpId lp)
     : model_(model),
       devices_(std::move(devices)),
       offline_(std::move(offline)),
@@ -92,8 +91,8 @@ RolloutController::RolloutController(const UpdateModel& model, std::vector<SimDe
   }
   for (network::LinkId l : options_.watched_links) {
     if (l >= net_.topology().link_count()) {
-      throw std::invalid_argument("rollout controller: watched link " + std::to_string(l) +
-                                  " of " + std::to_string(net_.topology().link_count()));
+      throw std::invalid_argument("rollout controller: watched link " + std::to_string(l) + " of " +
+                                  std::to_string(net_.topology().link_count()));
     }
     metrics_.links.push_back({l, 0.0, 0.0});
   }
@@ -328,9 +327,8 @@ void RolloutController::decide(sim::Engine& engine) {
 
 void RolloutController::violation(const char* what, std::uint32_t t, sim::Time now) const {
   throw std::logic_error("rollout strategy '" + std::string(strategy_.name()) + "' " + what + " " +
-                         std::to_string(t) + " in state " +
-                         target_state_name(progress_.state(t)) + " at " +
-                         sim::format_duration(now));
+                         std::to_string(t) + " in state " + target_state_name(progress_.state(t)) +
+                         " at " + sim::format_duration(now));
 }
 
 void RolloutController::begin_attempt(std::uint32_t t, sim::Engine& engine) {
@@ -436,8 +434,8 @@ void RolloutController::on_phase_done(std::uint32_t t, sim::Engine& engine) {
       if (o == UpdateOutcome::kBricked) {
         ++metrics_.bricked;
         bricked_[d] = 1;
-        const sim::Time repair = draw_seconds(model_.times(devices_[d].type).repair_s, t,
-                                              kRepairTime);
+        const sim::Time repair =
+            draw_seconds(model_.times(devices_[d].type).repair_s, t, kRepairTime);
         engine.schedule(lp_, lp_, engine.now() + repair, kRepairDone, d);
         end_attempt(t, TargetState::kFailed, engine);
       } else {
@@ -585,8 +583,8 @@ RolloutSim::RolloutSim(network::Topology topology, network::NetworkOptions net_o
                        std::vector<OfflinePeriod> offline, ControllerOptions options,
                        RolloutStrategy& strategy)
     : net_(std::move(topology), net_options, 0),
-      controller_(model, std::move(devices), std::move(offline), std::move(options), strategy,
-                  net_, 1) {}
+      controller_(model, std::move(devices), std::move(offline), std::move(options), strategy, net_,
+                  1) {}
 
 void RolloutSim::handle(const sim::Event& event, sim::Engine& engine) {
   if (event.target == net_.lp()) {

@@ -27,10 +27,10 @@ namespace edgetwin::scheduler_plugins::rollout {
 // One device of the simulated fleet.
 struct SimDevice {
   network::NodeId node = network::kNoNode;
-  network::LinkId access_link = 0;  // device -> site; held down while the device is offline
-  std::string type;                 // device type: update times and failure rules
-  std::string arch;                 // artifact size
-  std::uint32_t site = 0;           // index into ControllerOptions::utc_offset_minutes
+  network::LinkId access_link = 0;    // device -> site; held down while the device is offline
+  std::string type;                   // device type: update times and failure rules
+  std::string arch;                   // artifact size
+  std::uint32_t site = 0;             // index into ControllerOptions::utc_offset_minutes
   std::int64_t bandwidth_group = -1;  // the strategy's bandwidth group (-1: the site)
   std::vector<Label> labels;
   Versions installed;
@@ -50,14 +50,14 @@ enum class OnRecovery : std::uint8_t {
 
 struct ControllerOptions {
   std::uint64_t seed = 1;
-  network::NodeId registry = 0;  // where artifacts are downloaded from
-  sim::Time start = 0;           // the rollout begins
+  network::NodeId registry = 0;     // where artifacts are downloaded from
+  sim::Time start = 0;              // the rollout begins
   bool resumable_downloads = true;  // false: an outage on the route fails the download
   sim::Time download_timeout = 0;   // resumable downloads give up after this (0: never)
-  sim::Time offline_timeout = 0;    // a target queued (device offline) this long times out (0: never)
+  sim::Time offline_timeout = 0;  // a target queued (device offline) this long times out (0: never)
   OnRecovery on_recovery = OnRecovery::kResume;
   std::vector<std::int32_t> utc_offset_minutes = {0};  // per site
-  std::vector<network::LinkId> watched_links;  // backhaul links: bytes and peak utilisation
+  std::vector<network::LinkId> watched_links;          // backhaul links: bytes and peak utilisation
 };
 
 // Everything a rollout is judged by. Times are from ControllerOptions::start; -1: never.
@@ -74,8 +74,8 @@ struct RolloutMetrics {
   std::uint32_t bricked = 0;
   std::uint32_t repaired = 0;
   std::uint32_t timed_out = 0, canceled = 0;
-  std::uint32_t rolled_back = 0;  // succeeded, then reverted by an abort with rollback
-  std::uint32_t recovered = 0;    // attempts interrupted by an outage after the download
+  std::uint32_t rolled_back = 0;     // succeeded, then reverted by an abort with rollback
+  std::uint32_t recovered = 0;       // attempts interrupted by an outage after the download
   std::uint32_t pending_at_end = 0;  // targets queued or pending when the run ended
   // Devices that received the new version's artifact (download complete) before the abort
   // (every one when the rollout was not aborted).
@@ -107,7 +107,8 @@ struct RolloutMetrics {
 
 // A component of a simulation: one logical process, `lp`. The model is copied; the strategy and
 // the network are the caller's and must outlive the controller: it starts and cancels transfers
-// on the network and holds access links down while devices are offline. Throws std::invalid_argument on an inconsistent input (message names the device).
+// on the network and holds access links down while devices are offline. Throws
+// std::invalid_argument on an inconsistent input (message names the device).
 class RolloutController {
  public:
   RolloutController(const UpdateModel& model, std::vector<SimDevice> devices,
@@ -133,11 +134,24 @@ class RolloutController {
 
  private:
   enum Kind : std::uint16_t {
-    kDecide = 0x500, kDownloadEnded, kPhaseDone, kRepairDone, kDeviceDown, kDeviceUp, kQueueTimeout
+    kDecide = 0x500,
+    kDownloadEnded,
+    kPhaseDone,
+    kRepairDone,
+    kDeviceDown,
+    kDeviceUp,
+    kQueueTimeout
   };
   // Where a target's current attempt stands on the device (finer than TargetState).
   enum class Phase : std::uint8_t {
-    kIdle, kQueued, kDownload, kInstall, kReboot, kCheck, kFallback, kRevert
+    kIdle,
+    kQueued,
+    kDownload,
+    kInstall,
+    kReboot,
+    kCheck,
+    kFallback,
+    kRevert
   };
   Phase phase(std::uint32_t t) const { return static_cast<Phase>(phase_[t]); }
   UpdateOutcome outcome(std::uint32_t t) const { return static_cast<UpdateOutcome>(outcome_[t]); }
@@ -187,7 +201,7 @@ class RolloutController {
   std::vector<std::uint8_t> received_;  // the artifact reached the device (blast radius)
   std::vector<Versions> previous_;      // the versions an abort with rollback restores
   // Per device.
-  std::vector<std::uint8_t> state_;        // models::DeviceState
+  std::vector<std::uint8_t> state_;         // models::DeviceState
   std::vector<std::uint16_t> offline_now_;  // overlapping offline periods
   std::vector<std::uint8_t> bricked_;
   std::vector<std::uint8_t> on_new_;
@@ -197,7 +211,7 @@ class RolloutController {
   sim::Time wake_at_ = sim::kTimeMax;
   bool begun_ = false, aborted_ = false, rollback_ = false, done_ = false, changed_ = false;
   sim::Time now_ = 0;
-  sim::Time last_sample_ = 0;  // serving_integral_ covers [start, last_sample_]
+  sim::Time last_sample_ = 0;      // serving_integral_ covers [start, last_sample_]
   double serving_integral_ = 0.0;  // device-ns serving
   RolloutMetrics metrics_;
 };

@@ -2,14 +2,13 @@
 // install / reboot / health-check timings, boot loops, offline devices, a canary catching a bad
 // version, the abort threshold, and determinism. Every expected value is worked out by hand in
 // the comment above its assertion.
-#include "scheduler_plugins/rollout/controller.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
 #include "allocation_counter.h"
 #include "rollout_test_util.h"
+#include "scheduler_plugins/rollout/controller.h"
 
 namespace edgetwin::scheduler_plugins::rollout {
 namespace {
@@ -72,8 +71,9 @@ TEST(RolloutController, ThreeDownloadsShareOneBackhaulMaxMinThenInstallRebootAnd
   f.devices[2].arch = "riscv";
   UpdateModel m;
   m.manifest.groups.push_back(
-      {"all", {}, {{"firmware", "2.0", {{"arm64", 3'000'000}, {"amd64", 6'000'000},
-                                         {"riscv", 9'000'000}}}}});
+      {"all",
+       {},
+       {{"firmware", "2.0", {{"arm64", 3'000'000}, {"amd64", 6'000'000}, {"riscv", 9'000'000}}}}});
   const RolloutMetrics r = run(f, m, "all-at-once", {});
   // Max-min over the 3 MB/s backhaul: three flows get 1 MB/s each; the 3 MB one ends at 3 s.
   // Then two flows get 1.5 MB/s: the 6 MB one has 3 MB left -> 2 s more, ends at 5 s; the 9 MB
@@ -214,8 +214,7 @@ TEST(RolloutController, OfflineDeviceIsQueuedAndUpdatesOnReconnect) {
   // Device 0 is offline over [0, 100 s). Device 1 downloads alone from 0: 1 s, done at 151 s.
   // Device 0 is queued (pending in the metrics until then), downloads from 100 s alone: 1 s,
   // then 150 s: done at 251 s.
-  const RolloutMetrics r =
-      run(f, m, "all-at-once", {}, options(), {{0, 0, 100 * kSecond}});
+  const RolloutMetrics r = run(f, m, "all-at-once", {}, options(), {{0, 0, 100 * kSecond}});
   EXPECT_TIME(r.finished[1], 151 * kSecond);
   EXPECT_TIME(r.downloaded[0], 101 * kSecond);
   EXPECT_TIME(r.finished[0], 251 * kSecond);
@@ -239,7 +238,8 @@ TEST(RolloutController, DownloadParksOverAnOutageAndResumesOrFails) {
   const UpdateModel m = firmware(6'000'000);
   // 6 MB at 3 MB/s: 3 MB by 1 s, when the device goes offline until 11 s; the resumable download
   // keeps its bytes and needs 1 s more: arrives at 12 s, done at 162 s.
-  const RolloutMetrics r = run(f, m, "all-at-once", {}, options(), {{0, 1 * kSecond, 11 * kSecond}});
+  const RolloutMetrics r =
+      run(f, m, "all-at-once", {}, options(), {{0, 1 * kSecond, 11 * kSecond}});
   EXPECT_TIME(r.downloaded[0], 12 * kSecond);
   EXPECT_TIME(r.finished[0], 162 * kSecond);
   EXPECT_NEAR(r.links[0].bytes, 6 * kMB, 1.0);
@@ -276,9 +276,9 @@ TEST(RolloutController, CanaryCatchesABadVersionWithinItsCanaryDevices) {
   Fleet f = star(10);
   UpdateModel m = firmware(3'000'000);
   m.failures.rules.push_back({"2.0", "", {0.0, 0.0, 1.0, 0.0}});  // 2.0 always boot-loops
-  const RolloutMetrics r = run(f, m, "canary",
-                               {{"step_weight", "10"}, {"max_weight", "50"}, {"interval", "1m"},
-                                {"threshold", "1"}});
+  const RolloutMetrics r =
+      run(f, m, "canary",
+          {{"step_weight", "10"}, {"max_weight", "50"}, {"interval", "1m"}, {"threshold", "1"}});
   // Weight 10 % of 10 = 1 canary device, started at 0: download 1 s, boot loop detected and
   // fallen back at 1 + 180 = 181 s. Checks run every minute: at 60 and 120 and 180 s nothing has
   // finished (passes, but the weight is still in progress); the check at 240 s sees 1 failed of 1
@@ -326,9 +326,10 @@ TEST(RolloutController, ExponentialWavesAbortExactlyAtTheFailureThreshold) {
   fast.reboot_s = fast.health_check_s = sim::Distribution::constant(0.0);
   m.default_times = fast;
   const auto params = [](const char* percent) {
-    return std::vector<std::pair<std::string, std::string>>{
-        {"maximum_per_minute", "60"}, {"abort_failure_type", "FAILED"},
-        {"abort_threshold_percent", percent}, {"abort_min_executed", "5"}};
+    return std::vector<std::pair<std::string, std::string>>{{"maximum_per_minute", "60"},
+                                                            {"abort_failure_type", "FAILED"},
+                                                            {"abort_threshold_percent", percent},
+                                                            {"abort_min_executed", "5"}};
   };
   // 40 % >= 40 %: abort at 14 s, decided before target 14's notification is due at that
   // instant: targets 0..13 were notified and finish (2 failed, 12 succeed), 14..19 canceled.
