@@ -348,6 +348,33 @@ TEST(RolloutController, ExponentialWavesAbortExactlyAtTheFailureThreshold) {
   EXPECT_EQ(below.end, 29 * kSecond);
 }
 
+TEST(RolloutController, InProgressTimeoutCancelsTheDownloadOrAbandonsTheInstall) {
+  Fleet f = star(1);
+  const std::vector<std::pair<std::string, std::string>> params = {{"maximum_per_minute", "60"},
+                                                                   {"in_progress_timeout", "1m"}};
+  // 600 MB at 3 MB/s would take 200 s: AWS's timer starts when the attempt runs (0 s), so it is
+  // timed out at 60 s with 180 MB sent; the transfer is cancelled and the link credited with
+  // what it carried.
+  const RolloutMetrics d = run(f, firmware(600'000'000), "exponential-waves", params);
+  EXPECT_EQ(d.timed_out, 1u);
+  EXPECT_EQ(d.finished[0], 60 * kSecond);
+  EXPECT_EQ(d.downloaded[0], -1);
+  EXPECT_NEAR(d.links[0].bytes, 180 * kMB, 1.0);
+  EXPECT_EQ(d.blast_radius, 0u);
+  // 3 MB arrive at 1 s; a 10 min install is abandoned at 60 s: the device was updating (not
+  // serving) over [1 s, 60 s) and is back on its old slot, serving: availability 1 / 60.
+  UpdateModel m = firmware(3'000'000);
+  m.default_times.install_s = sim::Distribution::constant(600.0);
+  auto s = strategy("exponential-waves", params);
+  RolloutSim simulation(f.topology, {}, m, f.devices, {}, options(), *s);
+  const RolloutMetrics& i = simulation.run();
+  EXPECT_EQ(i.finished[0], 60 * kSecond);
+  EXPECT_EQ(i.timed_out, 1u);
+  EXPECT_EQ(simulation.controller().device_state(0), models::DeviceState::kOnline);
+  EXPECT_EQ(simulation.controller().installed(0), (Versions{{"firmware", "1.0"}}));
+  EXPECT_NEAR(i.mean_availability, 1.0 / 60.0, 1e-9);
+}
+
 TEST(RolloutController, SameSeedSameMetricsAndAnotherSeedDiffers) {
   Fleet f = star(60, 100e6);
   UpdateModel m = firmware(5'000'000);
@@ -415,6 +442,15 @@ TEST(RolloutController, InconsistentInputIsRefusedWithTheDeviceNamed) {
         << e.what();
   }
   const UpdateModel ok = firmware(10);
+  f.devices[1].site = 3;  // one site (UTC offsets) given
+  try {
+    RolloutSim simulation(f.topology, {}, ok, f.devices, {}, options(), *s);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("target 1: site 3 of 1 sites"), std::string::npos)
+        << e.what();
+  }
+  f.devices[1].site = 0;
   EXPECT_THROW(RolloutSim(f.topology, {}, ok, f.devices, {{5, 0, 10}}, options(), *s),
                std::invalid_argument);
 }
