@@ -1,7 +1,8 @@
 // The federated round driver without the network: R rounds of select -> local training ->
 // (compress) -> aggregate -> evaluate, with real training. Synchronous strategies run rounds;
 // an asynchronous one (FedBuff) runs clients on a virtual clock with a concurrency cap. A client's
-// virtual duration is a placeholder for the device and network model of the next step:
+// virtual duration is a placeholder (process.h runs the same learning on the device and network
+// models in simulated time):
 // latency_s + samples x epochs x training FLOPs / (device_flops x LogNormal(0, speed_sigma)),
 // the speed factor drawn once per client from stream (seed, client, "fl-speed"). FedBuff counts
 // rounds for lr_decay by published models.
