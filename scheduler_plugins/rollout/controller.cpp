@@ -139,7 +139,7 @@ void RolloutController::start(sim::Engine& engine) {
 
 void RolloutController::handle(const sim::Event& e, sim::Engine& engine) {
   now_ = engine.now();
-  const auto t = static_cast<std::uint32_t>(e.payload);
+  const auto t = static_cast<std::uint32_t>(e.payload);  // target | epoch << 32 (cookie)
   const auto epoch = static_cast<std::uint32_t>(e.payload >> 32);
   switch (e.kind) {
     case kDecide:
@@ -151,8 +151,8 @@ void RolloutController::handle(const sim::Event& e, sim::Engine& engine) {
     case kPhaseDone:
       if (epoch == epoch_[t]) on_phase_done(t, engine);
       break;
-    case kRepairDone:
-      on_repaired(t, engine);
+    case kRepairDone:  // payload: the device
+      on_repaired(static_cast<std::uint32_t>(e.payload), engine);
       break;
     case kDeviceDown:
     case kDeviceUp:
