@@ -1,0 +1,318 @@
+// `edgetwin sweep`: a grid of scenario variants x replications, run in parallel (one TBB task per
+// run), one result file, and a table of headline metrics with 95 % confidence intervals
+// (docs/sweeps.md).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "analysis/results.h"
+#include "analysis/sweep.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/simulate.h"
+#include "scenarios/scenario.h"
+
+namespace po = boost::program_options;
+
+namespace edgetwin::cli {
+namespace {
+
+// Shown when no --metric is given, in this order, each when the summary has it.
+const char* const kHeadline[] = {"requests",      "throughput_per_s", "latency_mean_s",
+                                 "latency_p50_s", "latency_p95_s",    "latency_p99_s",
+                                 "deadline_miss_ratio", "utilisation_mean", "energy_kwh",
+                                 "availability"};
+
+std::string json_text(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Enough digits to read back to the same double; NaN (no spread from one replication) as null.
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+std::string short_number(double v) {
+  if (std::isnan(v)) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// What one grid point's run needs beyond the scenario file: --set, its varied values, the seed.
+std::vector<std::string> overrides_of(const std::vector<std::string>& sets,
+                                      const std::vector<analysis::Variation>& variations,
+                                      const std::vector<std::size_t>& point, std::uint64_t seed) {
+  std::vector<std::string> o = sets;
+  for (std::size_t k = 0; k < variations.size(); ++k) {
+    o.push_back(variations[k].path + "=" + variations[k].values[point[k]]);
+  }
+  o.push_back("/seed=" + std::to_string(seed));
+  return o;
+}
+
+std::string describe_point(const std::vector<analysis::Variation>& variations,
+                           const std::vector<std::size_t>& point) {
+  std::string s;
+  for (std::size_t k = 0; k < variations.size(); ++k) {
+    s += (k ? ", " : "") + variations[k].path + "=" + variations[k].values[point[k]];
+  }
+  return s;
+}
+
+struct RunOutcome {
+  analysis::SweepRun run;
+  std::string error;  // empty on success
+  int exit_code = kExitOk;
+};
+
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args) {
+  po::options_description options("edgetwin sweep [SCENARIO] --vary path=v1,v2,... [options]");
+  std::string output, until, event_list;
+  std::vector<std::string> varies, sets, metrics;
+  std::uint64_t seed = 0;
+  int threads = static_cast<int>(tbb::info::default_concurrency());
+  int replications = 5;
+  options.add_options()
+      ("help,h", "show this help")
+      ("scenario", po::value<std::string>(), "scenario file (JSON); the bundled default if omitted")
+      ("vary", po::value(&varies)->composing(),
+       "a grid axis: path=v1,v2,... (path as for --set; repeatable: the grid is the product)")
+      ("replications,r", po::value(&replications)->default_value(5),
+       "runs per grid point, replication r with the same seed at every point")
+      ("seed", po::value(&seed), "base seed of the replication seeds (default: the scenario's)")
+      ("output,o", po::value(&output)->default_value("sweep.h5"), "result file (HDF5)")
+      ("threads", po::value(&threads), "runs at once (default: every core); results do not depend on it")
+      ("set", po::value(&sets)->composing(), "override a value at every grid point: path=value")
+      ("until", po::value(&until), "override the scenario's duration, e.g. 6h")
+      ("metric", po::value(&metrics)->composing(),
+       "a summary key to tabulate (repeatable; default: the headline figures)")
+      ("json", "print the table as one JSON object on stdout")
+      ("event-list", po::value(&event_list)->default_value("ladder"), "future-event list: ladder or heap")
+      ("quiet,q", "print nothing but errors (and the --json table)");
+  const po::variables_map vm = parse_options(args, options, "scenario");
+  if (vm.count("help")) {
+    std::cout << "Runs every combination of the --vary values, each with --replications seeds,\n"
+                 "and prints mean +- 95 % confidence half-width per grid point (docs/sweeps.md).\n\n"
+              << options << "\n";
+    return kExitOk;
+  }
+  if (varies.empty()) throw BadInput{"--vary: at least one path=v1,v2,... is needed"};
+  if (replications < 1) {
+    throw BadInput{"--replications: expected a positive number, got " + std::to_string(replications)};
+  }
+  if (threads < 1) throw BadInput{"--threads: expected a positive number, got " + std::to_string(threads)};
+  const sim::EventListKind list = parse_event_list(event_list);
+  if (vm.count("until")) sets.push_back("/duration=" + json_text(until));
+  std::vector<analysis::Variation> variations;
+  std::set<std::string> paths;
+  for (const std::string& v : varies) {
+    try {
+      variations.push_back(analysis::parse_variation(v));
+    } catch (const std::invalid_argument& e) {
+      throw BadInput{e.what()};
+    }
+    const std::string& path = variations.back().path;
+    if (path == "seed" || path == "/seed") {
+      throw BadInput{"--vary " + path + ": each replication sets the seed (common random "
+                     "numbers); use --seed for the base seed and --replications for more seeds"};
+    }
+    if (!paths.insert(path).second) {
+      throw BadInput{"--vary " + variations.back().path + ": the path is varied twice"};
+    }
+  }
+  check_output_path(output);
+  const bool has_file = vm.count("scenario") != 0;
+  const std::string file = has_file ? vm["scenario"].as<std::string>() : "";
+  auto load = [&](const std::vector<std::string>& overrides) {
+    return has_file ? scenarios::load_scenario_file(file, overrides)
+                    : scenarios::load_default_scenario(overrides);
+  };
+
+  // Every grid point is loaded and validated before anything runs; every bad one is reported.
+  const auto grid = analysis::expand_grid(variations);
+  std::uint64_t base_seed = seed;
+  std::string scenario_name;
+  bool bad = false;
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const scenarios::LoadResult loaded = load(overrides_of(sets, variations, grid[p], 0));
+    if (!loaded.ok()) {
+      std::cerr << "edgetwin sweep: grid point " << p << " (" << describe_point(variations, grid[p])
+                << "):\n" << loaded.error_text();
+      bad = true;
+    } else if (p == 0) {
+      scenario_name = loaded.scenario->name;
+      if (!vm.count("seed")) {
+        // The scenario's own seed, as the file (and --set) give it: reload without the seed.
+        std::vector<std::string> o = overrides_of(sets, variations, grid[p], 0);
+        o.pop_back();
+        base_seed = load(o).scenario->fleet.seed;
+      }
+    }
+  }
+  if (bad) return kExitBadInput;
+
+  const std::size_t runs = grid.size() * static_cast<std::size_t>(replications);
+  std::vector<RunOutcome> outcomes(runs);
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, runs, [&](std::size_t i) {
+      RunOutcome& out = outcomes[i];
+      out.run.point = i / static_cast<std::size_t>(replications);
+      out.run.replication = static_cast<std::uint32_t>(i % static_cast<std::size_t>(replications));
+      out.run.seed = analysis::replication_seed(base_seed, out.run.replication);
+      try {
+        const scenarios::LoadResult loaded =
+            load(overrides_of(sets, variations, grid[out.run.point], out.run.seed));
+        if (!loaded.ok()) {
+          out.error = loaded.error_text();
+          out.exit_code = kExitBadInput;
+          return;
+        }
+        models::Twin model(loaded.scenario->fleet);
+        const analysis::RunInfo info = simulate(*loaded.scenario, list, false, model);
+        out.run.summary = analysis::summarize(model, info);
+        out.run.resolved_json = loaded.scenario->resolved_json;
+      } catch (const std::exception& e) {
+        out.error = std::string("internal error: ") + e.what() + "\n";
+        out.exit_code = kExitInternal;
+      }
+    });
+  });
+  // The first failed run (in run order, whatever the threads did) fails the sweep; no file.
+  for (std::size_t i = 0; i < runs; ++i) {
+    if (outcomes[i].exit_code == kExitOk) continue;
+    std::cerr << "edgetwin sweep: run " << i << " (grid point " << outcomes[i].run.point << ": "
+              << describe_point(variations, grid[outcomes[i].run.point]) << ", replication "
+              << outcomes[i].run.replication << ", seed " << outcomes[i].run.seed
+              << ") failed:\n" << outcomes[i].error;
+    return outcomes[i].exit_code;
+  }
+
+  const analysis::Summary& first = outcomes[0].run.summary;
+  auto has_key = [&](const std::string& key) {
+    return std::any_of(first.values.begin(), first.values.end(),
+                       [&](const auto& kv) { return kv.first == key; });
+  };
+  for (const std::string& m : metrics) {
+    if (!has_key(m)) {
+      std::string valid;
+      for (const auto& [key, value] : first.values) valid += (valid.empty() ? "" : ", ") + key;
+      throw BadInput{"--metric " + m + ": not a summary key; valid: " + valid};
+    }
+  }
+  if (metrics.empty()) {
+    for (const char* key : kHeadline) {
+      if (has_key(key)) metrics.emplace_back(key);
+    }
+  }
+
+  analysis::SweepSpec spec;
+  spec.version = version();
+  spec.scenario = scenario_name;
+  spec.base_seed = base_seed;
+  spec.replications = static_cast<std::uint32_t>(replications);
+  spec.threads = threads;
+  spec.variations = variations;
+  spec.grid = grid;
+  spec.metrics = metrics;
+  std::vector<analysis::SweepRun> results;
+  results.reserve(runs);
+  for (RunOutcome& o : outcomes) results.push_back(std::move(o.run));
+  analysis::write_sweep(output, spec, results);
+
+  // Per grid point and metric: mean +- t_{0.975, R-1} s / sqrt(R).
+  std::vector<std::vector<analysis::ConfidenceInterval>> table(grid.size());
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    for (const std::string& m : metrics) {
+      std::vector<double> values;
+      for (std::size_t r = 0; r < static_cast<std::size_t>(replications); ++r) {
+        values.push_back(results[p * static_cast<std::size_t>(replications) + r].summary.get(m));
+      }
+      table[p].push_back(analysis::confidence_interval(values, 0.95));
+    }
+  }
+  if (vm.count("json")) {
+    std::string j = "{\"scenario\":" + json_text(scenario_name) +
+                    ",\"seed\":" + std::to_string(base_seed) +
+                    ",\"replications\":" + std::to_string(replications) +
+                    ",\"confidence\":0.95,\"points\":[";
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      j += (p ? "," : "") + std::string("{\"point\":") + std::to_string(p) + ",\"values\":{";
+      for (std::size_t k = 0; k < variations.size(); ++k) {
+        j += (k ? "," : "") + json_text(variations[k].path) + ":" +
+             json_text(variations[k].values[grid[p][k]]);
+      }
+      j += "},\"metrics\":{";
+      for (std::size_t m = 0; m < metrics.size(); ++m) {
+        const analysis::ConfidenceInterval& ci = table[p][m];
+        j += (m ? "," : "") + json_text(metrics[m]) + ":{\"mean\":" + json_number(ci.mean) +
+             ",\"half_width\":" + json_number(ci.half_width) +
+             ",\"stddev\":" + json_number(ci.stddev) + ",\"n\":" + std::to_string(ci.n) + "}";
+      }
+      j += "}}";
+    }
+    std::cout << j << "]}\n";
+  } else if (!vm.count("quiet")) {
+    std::vector<std::string> header = {"point"};
+    for (const auto& v : variations) header.push_back(v.path);
+    for (const auto& m : metrics) header.push_back(m);
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      std::vector<std::string> row = {std::to_string(p)};
+      for (std::size_t k = 0; k < variations.size(); ++k) row.push_back(variations[k].values[grid[p][k]]);
+      for (const auto& ci : table[p]) {
+        row.push_back(short_number(ci.mean) + " +- " + short_number(ci.half_width));
+      }
+      rows.push_back(row);
+    }
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      width[c] = header[c].size();
+      for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+    }
+    auto print = [&](const std::vector<std::string>& row) {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        std::cout << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : "\n");
+      }
+    };
+    std::cout << "scenario " << scenario_name << ", " << grid.size() << " grid points x "
+              << replications << " replications (base seed " << base_seed
+              << "); mean +- 95 % confidence half-width (Student's t, " << replications - 1
+              << " degrees of freedom)\n";
+    print(header);
+    for (const auto& row : rows) print(row);
+    std::cout << "results written to " << output << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace edgetwin::cli
