@@ -108,6 +108,14 @@ ConfidenceInterval confidence_interval(const std::vector<double>& values, double
   return ci;
 }
 
+ConfidenceInterval paired_difference(const std::vector<double>& a, const std::vector<double>& b,
+                                     double level) {
+  if (a.size() != b.size()) throw std::invalid_argument("paired_difference: sizes differ");
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return confidence_interval(d, level);
+}
+
 Variation parse_variation(const std::string& text) {
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {

@@ -27,6 +27,13 @@ struct ConfidenceInterval {
 };
 ConfidenceInterval confidence_interval(const std::vector<double>& values, double level = 0.95);
 
+// The confidence interval of the mean difference a_i - b_i of paired samples (replication i of
+// two grid points, which share a seed): confidence_interval of the differences. With common random
+// numbers the pairs are positively correlated, so this interval is narrower than one built from
+// two independent samples. REQUIRES a.size() == b.size().
+ConfidenceInterval paired_difference(const std::vector<double>& a, const std::vector<double>& b,
+                                     double level = 0.95);
+
 // One `--vary path=v1,v2,...`: the path as written and its values (raw text, read like --set).
 struct Variation {
   std::string path;

@@ -101,6 +101,7 @@ int sweep_command(const std::vector<std::string>& args) {
   std::uint64_t seed = 0;
   int threads = static_cast<int>(tbb::info::default_concurrency());
   int replications = 5;
+  int baseline = -1;
   options.add_options()
       ("help,h", "show this help")
       ("scenario", po::value<std::string>(), "scenario file (JSON); the bundled default if omitted")
@@ -115,6 +116,8 @@ int sweep_command(const std::vector<std::string>& args) {
       ("until", po::value(&until), "override the scenario's duration, e.g. 6h")
       ("metric", po::value(&metrics)->composing(),
        "a summary key to tabulate (repeatable; default: the headline figures)")
+      ("baseline", po::value(&baseline),
+       "also print each grid point's difference from this grid point, paired by replication")
       ("json", "print the table as one JSON object on stdout")
       ("event-list", po::value(&event_list)->default_value("ladder"), "future-event list: ladder or heap")
       ("quiet,q", "print nothing but errors (and the --json table)");
@@ -179,6 +182,10 @@ int sweep_command(const std::vector<std::string>& args) {
     }
   }
   if (bad) return kExitBadInput;
+  if (vm.count("baseline") && (baseline < 0 || static_cast<std::size_t>(baseline) >= grid.size())) {
+    throw BadInput{"--baseline: expected a grid point from 0 to " + std::to_string(grid.size() - 1) +
+                   ", got " + std::to_string(baseline)};
+  }
 
   const std::size_t runs = grid.size() * static_cast<std::size_t>(replications);
   std::vector<RunOutcome> outcomes(runs);
@@ -249,22 +256,32 @@ int sweep_command(const std::vector<std::string>& args) {
   for (RunOutcome& o : outcomes) results.push_back(std::move(o.run));
   analysis::write_sweep(output, spec, results);
 
-  // Per grid point and metric: mean +- t_{0.975, R-1} s / sqrt(R).
-  std::vector<std::vector<analysis::ConfidenceInterval>> table(grid.size());
+  // Per grid point and metric: mean +- t_{0.975, R-1} s / sqrt(R); with --baseline also the
+  // paired difference from the baseline point (replication r against replication r).
+  auto values_of = [&](std::size_t p, const std::string& m) {
+    std::vector<double> values;
+    for (std::size_t r = 0; r < static_cast<std::size_t>(replications); ++r) {
+      values.push_back(results[p * static_cast<std::size_t>(replications) + r].summary.get(m));
+    }
+    return values;
+  };
+  const bool paired = baseline >= 0;
+  std::vector<std::vector<analysis::ConfidenceInterval>> table(grid.size()), difference(grid.size());
   for (std::size_t p = 0; p < grid.size(); ++p) {
     for (const std::string& m : metrics) {
-      std::vector<double> values;
-      for (std::size_t r = 0; r < static_cast<std::size_t>(replications); ++r) {
-        values.push_back(results[p * static_cast<std::size_t>(replications) + r].summary.get(m));
+      table[p].push_back(analysis::confidence_interval(values_of(p, m), 0.95));
+      if (paired) {
+        difference[p].push_back(analysis::paired_difference(
+            values_of(p, m), values_of(static_cast<std::size_t>(baseline), m), 0.95));
       }
-      table[p].push_back(analysis::confidence_interval(values, 0.95));
     }
   }
   if (vm.count("json")) {
     std::string j = "{\"scenario\":" + json_text(scenario_name) +
                     ",\"seed\":" + std::to_string(base_seed) +
                     ",\"replications\":" + std::to_string(replications) +
-                    ",\"confidence\":0.95,\"points\":[";
+                    ",\"confidence\":0.95," +
+                    (paired ? "\"baseline\":" + std::to_string(baseline) + "," : "") + "\"points\":[";
     for (std::size_t p = 0; p < grid.size(); ++p) {
       j += (p ? "," : "") + std::string("{\"point\":") + std::to_string(p) + ",\"values\":{";
       for (std::size_t k = 0; k < variations.size(); ++k) {
@@ -276,7 +293,12 @@ int sweep_command(const std::vector<std::string>& args) {
         const analysis::ConfidenceInterval& ci = table[p][m];
         j += (m ? "," : "") + json_text(metrics[m]) + ":{\"mean\":" + json_number(ci.mean) +
              ",\"half_width\":" + json_number(ci.half_width) +
-             ",\"stddev\":" + json_number(ci.stddev) + ",\"n\":" + std::to_string(ci.n) + "}";
+             ",\"stddev\":" + json_number(ci.stddev) + ",\"n\":" + std::to_string(ci.n);
+        if (paired) {
+          j += ",\"difference\":{\"mean\":" + json_number(difference[p][m].mean) +
+               ",\"half_width\":" + json_number(difference[p][m].half_width) + "}";
+        }
+        j += "}";
       }
       j += "}}";
     }
@@ -285,31 +307,39 @@ int sweep_command(const std::vector<std::string>& args) {
     std::vector<std::string> header = {"point"};
     for (const auto& v : variations) header.push_back(v.path);
     for (const auto& m : metrics) header.push_back(m);
-    std::vector<std::vector<std::string>> rows;
-    for (std::size_t p = 0; p < grid.size(); ++p) {
-      std::vector<std::string> row = {std::to_string(p)};
-      for (std::size_t k = 0; k < variations.size(); ++k) row.push_back(variations[k].values[grid[p][k]]);
-      for (const auto& ci : table[p]) {
-        row.push_back(short_number(ci.mean) + " +- " + short_number(ci.half_width));
+    auto print_table = [&](const std::vector<std::vector<analysis::ConfidenceInterval>>& cis) {
+      std::vector<std::vector<std::string>> rows;
+      for (std::size_t p = 0; p < grid.size(); ++p) {
+        std::vector<std::string> row = {std::to_string(p)};
+        for (std::size_t k = 0; k < variations.size(); ++k) row.push_back(variations[k].values[grid[p][k]]);
+        for (const auto& ci : cis[p]) {
+          row.push_back(short_number(ci.mean) + " +- " + short_number(ci.half_width));
+        }
+        rows.push_back(row);
       }
-      rows.push_back(row);
-    }
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) {
-      width[c] = header[c].size();
-      for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-    }
-    auto print = [&](const std::vector<std::string>& row) {
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        std::cout << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : "\n");
+      std::vector<std::size_t> width(header.size());
+      for (std::size_t c = 0; c < header.size(); ++c) {
+        width[c] = header[c].size();
+        for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
       }
+      auto print = [&](const std::vector<std::string>& row) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+          std::cout << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : "\n");
+        }
+      };
+      print(header);
+      for (const auto& row : rows) print(row);
     };
     std::cout << "scenario " << scenario_name << ", " << grid.size() << " grid points x "
               << replications << " replications (base seed " << base_seed
               << "); mean +- 95 % confidence half-width (Student's t, " << replications - 1
               << " degrees of freedom)\n";
-    print(header);
-    for (const auto& row : rows) print(row);
+    print_table(table);
+    if (paired) {
+      std::cout << "\ndifference from grid point " << baseline
+                << ", paired by replication (common random numbers): mean +- 95 % half-width\n";
+      print_table(difference);
+    }
     std::cout << "results written to " << output << "\n";
   }
   return kExitOk;

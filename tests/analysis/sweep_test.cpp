@@ -65,6 +65,17 @@ TEST(ConfidenceInterval, OfOneValueHasNoHalfWidthAndOfEqualValuesAZeroOne) {
   EXPECT_TRUE(std::isnan(confidence_interval({}).mean));
 }
 
+// Pairs (3,1), (5,2), (4,3), (8,4): differences 2, 3, 1, 4, mean 2.5; s^2 = (0.25 + 0.25 + 2.25 +
+// 2.25) / 3 = 5/3, s = 1.2909944; t_{0.975,3} = 3.1824463; half-width = 3.1824463 * 1.2909944 / 2
+// = 2.0542603 (to 1e-6).
+TEST(ConfidenceInterval, OfPairedDifferencesIsTheIntervalOfTheDifferences) {
+  const ConfidenceInterval d = paired_difference({3, 5, 4, 8}, {1, 2, 3, 4});
+  EXPECT_DOUBLE_EQ(d.mean, 2.5);
+  EXPECT_NEAR(d.stddev, 1.2909944, 1e-6);
+  EXPECT_NEAR(d.half_width, 2.0542603, 1e-6);
+  EXPECT_THROW(paired_difference({1}, {1, 2}), std::invalid_argument);
+}
+
 TEST(Variation, SplitsAtTopLevelCommasOnly) {
   const Variation v = parse_variation("scheduler.plugin=a,\"b,c\",[1,2],{\"x\":1,\"y\":2}");
   EXPECT_EQ(v.path, "scheduler.plugin");

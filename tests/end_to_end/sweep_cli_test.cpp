@@ -125,6 +125,33 @@ TEST(SweepCli, GivesTheSameFileAndTableForOneAndTwoThreads) {
   fs::remove(b);
 }
 
+// --baseline 0: point 1 differs from point 0 only in the dispatch policy of a one-device scenario,
+// so with common random numbers every paired difference is 0 and so is its half-width; point 2
+// (rate 8 against 4) gets the paired interval of the file's values, computed here by hand with
+// t_{0.975,2} = 4.302652730.
+TEST(SweepCli, PairsReplicationsAgainstTheBaselinePoint) {
+  const std::string out = work("sweep-baseline.h5");
+  const Command c = cli(kSweep + "-o " + out + " --metric requests --baseline 0");
+  ASSERT_EQ(c.exit_code, 0) << c.out;
+  const analysis::SweepFile f = analysis::read_sweep(out);
+  const auto& requests = f.sweep.numeric.at("requests");
+  double d[3], mean = 0;
+  for (int i = 0; i < 3; ++i) mean += (d[i] = requests[6 + i] - requests[i]) / 3;
+  double ss = 0;
+  for (double x : d) ss += (x - mean) * (x - mean);
+  const double half = 4.302652730 * std::sqrt(ss / 2) / std::sqrt(3.0);
+  std::size_t at = c.out.find("\"point\":1,");
+  ASSERT_NE(at, std::string::npos);
+  at = c.out.find("\"difference\":", at);
+  EXPECT_EQ(number_after(c.out, "mean", at), 0.0);
+  EXPECT_EQ(number_after(c.out, "half_width", at), 0.0);
+  at = c.out.find("\"difference\":", c.out.find("\"point\":2,"));
+  EXPECT_NEAR(number_after(c.out, "mean", at), mean, 1e-9 * mean);
+  EXPECT_NEAR(number_after(c.out, "half_width", at), half, 1e-8 * half);
+  EXPECT_GT(mean, 0.0);  // twice the arrival rate, more requests
+  fs::remove(out);
+}
+
 // Each case: its arguments and a part of the message that must name the problem.
 TEST(SweepCli, BadInputExitsTwoBeforeRunningAndLeavesNoFile) {
   const std::string out = work("sweep-bad.h5");
@@ -142,6 +169,7 @@ TEST(SweepCli, BadInputExitsTwoBeforeRunningAndLeavesNoFile) {
       {"--vary workloads.0.dispatch=a --vary workloads.0.dispatch=b", "varied twice"},
       {"--vary workloads.0.dispatch=round_robin --metric nope", "--metric nope: not a summary key"},
       {"--vary workloads.0.dispatch=round_robin --threads 0", "--threads: expected a positive"},
+      {"--vary workloads.0.dispatch=round_robin --baseline 1", "--baseline: expected a grid point from 0 to 0, got 1"},
       {"", "--vary: at least one"}};
   for (const auto& [args, message] : cases) {
     SCOPED_TRACE(args);
