@@ -50,6 +50,15 @@ void check_output_path(const std::string& output) {
   if (fs::is_directory(output, ec)) throw BadInput{"-o " + output + ": is a directory"};
 }
 
+void remove_on_interrupt(const std::string& temp) {
+  if (temp.size() >= sizeof g_temp_path) return;
+  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+  std::signal(SIGINT, remove_temp_and_exit);
+  std::signal(SIGTERM, remove_temp_and_exit);
+}
+
+void keep_on_interrupt() { g_temp_path[0] = '\0'; }
+
 namespace {
 
 std::string json_string(const std::string& s) {

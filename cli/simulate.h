@@ -20,4 +20,10 @@ analysis::RunInfo simulate(const scenarios::Scenario& scenario, sim::EventListKi
 // directory itself. Checked before a run, not after it.
 void check_output_path(const std::string& output);
 
+// While armed, SIGINT or SIGTERM removes `temp` (the result file being written) and exits
+// 128 + signal, so an interrupted write leaves no half-written file behind. keep_on_interrupt()
+// disarms it once the file has been renamed.
+void remove_on_interrupt(const std::string& temp);
+void keep_on_interrupt();
+
 }  // namespace edgetwin::cli

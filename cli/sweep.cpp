@@ -1,10 +1,13 @@
 // `edgetwin sweep`: a grid of scenario variants x replications, run in parallel (one TBB task per
 // run), one result file, and a table of headline metrics with 95 % confidence intervals
 // (docs/sweeps.md).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -189,6 +192,10 @@ int sweep_command(const std::vector<std::string>& args) {
 
   const std::size_t runs = grid.size() * static_cast<std::size_t>(replications);
   std::vector<RunOutcome> outcomes(runs);
+  // On a terminal, "runs done k/N" on stderr as runs finish (in any order; the count only).
+  const bool show_progress = !vm.count("quiet") && ::isatty(STDERR_FILENO) != 0;
+  std::size_t done = 0;  // guarded by progress_mutex
+  std::mutex progress_mutex;
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, runs, [&](std::size_t i) {
@@ -211,6 +218,12 @@ int sweep_command(const std::vector<std::string>& args) {
       } catch (const std::exception& e) {
         out.error = std::string("internal error: ") + e.what() + "\n";
         out.exit_code = kExitInternal;
+      }
+      if (show_progress) {
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        const std::size_t k = ++done;
+        std::fprintf(stderr, "\rsweep: runs done %zu/%zu", k, runs);
+        if (k == runs) std::fputs("\r\033[K", stderr);
       }
     });
   });
@@ -254,7 +267,9 @@ int sweep_command(const std::vector<std::string>& args) {
   std::vector<analysis::SweepRun> results;
   results.reserve(runs);
   for (RunOutcome& o : outcomes) results.push_back(std::move(o.run));
+  remove_on_interrupt(analysis::temp_path(output));
   analysis::write_sweep(output, spec, results);
+  keep_on_interrupt();
 
   // Per grid point and metric: mean +- t_{0.975, R-1} s / sqrt(R); with --baseline also the
   // paired difference from the baseline point (replication r against replication r).
