@@ -73,6 +73,20 @@ struct SweepSpec {
   std::vector<std::string> metrics;  // headline keys put in /sweep and the printed table
 };
 
+// The printed table: per grid point and metric, the 95 % confidence interval of the mean over the
+// replications and, with a baseline grid point (>= 0), the interval of the paired difference from
+// it. `runs` are in run order (grid point major, replication minor), as write_sweep takes them.
+struct SweepTable {
+  std::vector<std::vector<ConfidenceInterval>> mean;        // [point][metric]
+  std::vector<std::vector<ConfidenceInterval>> difference;  // [point][metric]; empty: no baseline
+  int baseline = -1;
+};
+SweepTable tabulate(const SweepSpec& spec, const std::vector<SweepRun>& runs, int baseline = -1);
+// One JSON object on one line (docs/sweeps.md); numbers read back to the same double, NaN as null.
+std::string sweep_table_json(const SweepSpec& spec, const SweepTable& table);
+// Aligned columns for people, "mean +- half-width" with 6 significant digits, ending in a newline.
+std::string sweep_table_text(const SweepSpec& spec, const SweepTable& table);
+
 // Writes /runs/<index>/scenario and /runs/<index>/summary for every run, and the /sweep table,
 // to temp_path(PATH), then renames it to PATH (as write_results does). Throws std::runtime_error
 // naming the path on failure, leaving any previous PATH untouched.

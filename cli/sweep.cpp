@@ -53,21 +53,6 @@ std::string json_text(const std::string& s) {
   return out + "\"";
 }
 
-// Enough digits to read back to the same double; NaN (no spread from one replication) as null.
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-std::string short_number(double v) {
-  if (std::isnan(v)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 // What one grid point's run needs beyond the scenario file: --set, its varied values, the seed.
 std::vector<std::string> overrides_of(const std::vector<std::string>& sets,
                                       const std::vector<analysis::Variation>& variations,
@@ -271,91 +256,11 @@ int sweep_command(const std::vector<std::string>& args) {
   analysis::write_sweep(output, spec, results);
   keep_on_interrupt();
 
-  // Per grid point and metric: mean +- t_{0.975, R-1} s / sqrt(R); with --baseline also the
-  // paired difference from the baseline point (replication r against replication r).
-  auto values_of = [&](std::size_t p, const std::string& m) {
-    std::vector<double> values;
-    for (std::size_t r = 0; r < static_cast<std::size_t>(replications); ++r) {
-      values.push_back(results[p * static_cast<std::size_t>(replications) + r].summary.get(m));
-    }
-    return values;
-  };
-  const bool paired = baseline >= 0;
-  std::vector<std::vector<analysis::ConfidenceInterval>> table(grid.size()), difference(grid.size());
-  for (std::size_t p = 0; p < grid.size(); ++p) {
-    for (const std::string& m : metrics) {
-      table[p].push_back(analysis::confidence_interval(values_of(p, m), 0.95));
-      if (paired) {
-        difference[p].push_back(analysis::paired_difference(
-            values_of(p, m), values_of(static_cast<std::size_t>(baseline), m), 0.95));
-      }
-    }
-  }
+  const analysis::SweepTable table = analysis::tabulate(spec, results, baseline);
   if (vm.count("json")) {
-    std::string j = "{\"scenario\":" + json_text(scenario_name) +
-                    ",\"seed\":" + std::to_string(base_seed) +
-                    ",\"replications\":" + std::to_string(replications) +
-                    ",\"confidence\":0.95," +
-                    (paired ? "\"baseline\":" + std::to_string(baseline) + "," : "") + "\"points\":[";
-    for (std::size_t p = 0; p < grid.size(); ++p) {
-      j += (p ? "," : "") + std::string("{\"point\":") + std::to_string(p) + ",\"values\":{";
-      for (std::size_t k = 0; k < variations.size(); ++k) {
-        j += (k ? "," : "") + json_text(variations[k].path) + ":" +
-             json_text(variations[k].values[grid[p][k]]);
-      }
-      j += "},\"metrics\":{";
-      for (std::size_t m = 0; m < metrics.size(); ++m) {
-        const analysis::ConfidenceInterval& ci = table[p][m];
-        j += (m ? "," : "") + json_text(metrics[m]) + ":{\"mean\":" + json_number(ci.mean) +
-             ",\"half_width\":" + json_number(ci.half_width) +
-             ",\"stddev\":" + json_number(ci.stddev) + ",\"n\":" + std::to_string(ci.n);
-        if (paired) {
-          j += ",\"difference\":{\"mean\":" + json_number(difference[p][m].mean) +
-               ",\"half_width\":" + json_number(difference[p][m].half_width) + "}";
-        }
-        j += "}";
-      }
-      j += "}}";
-    }
-    std::cout << j << "]}\n";
+    std::cout << analysis::sweep_table_json(spec, table) << "\n";
   } else if (!vm.count("quiet")) {
-    std::vector<std::string> header = {"point"};
-    for (const auto& v : variations) header.push_back(v.path);
-    for (const auto& m : metrics) header.push_back(m);
-    auto print_table = [&](const std::vector<std::vector<analysis::ConfidenceInterval>>& cis) {
-      std::vector<std::vector<std::string>> rows;
-      for (std::size_t p = 0; p < grid.size(); ++p) {
-        std::vector<std::string> row = {std::to_string(p)};
-        for (std::size_t k = 0; k < variations.size(); ++k) row.push_back(variations[k].values[grid[p][k]]);
-        for (const auto& ci : cis[p]) {
-          row.push_back(short_number(ci.mean) + " +- " + short_number(ci.half_width));
-        }
-        rows.push_back(row);
-      }
-      std::vector<std::size_t> width(header.size());
-      for (std::size_t c = 0; c < header.size(); ++c) {
-        width[c] = header[c].size();
-        for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-      }
-      auto print = [&](const std::vector<std::string>& row) {
-        for (std::size_t c = 0; c < row.size(); ++c) {
-          std::cout << row[c] << (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : "\n");
-        }
-      };
-      print(header);
-      for (const auto& row : rows) print(row);
-    };
-    std::cout << "scenario " << scenario_name << ", " << grid.size() << " grid points x "
-              << replications << " replications (base seed " << base_seed
-              << "); mean +- 95 % confidence half-width (Student's t, " << replications - 1
-              << " degrees of freedom)\n";
-    print_table(table);
-    if (paired) {
-      std::cout << "\ndifference from grid point " << baseline
-                << ", paired by replication (common random numbers): mean +- 95 % half-width\n";
-      print_table(difference);
-    }
-    std::cout << "results written to " << output << "\n";
+    std::cout << analysis::sweep_table_text(spec, table) << "results written to " << output << "\n";
   }
   return kExitOk;
 }

@@ -148,5 +148,47 @@ TEST(SweepFile, RoundTripsRunsAndTheSweepTable) {
   std::filesystem::remove(path);
 }
 
+// Two points x 5 replications of one metric: point 0 has 1..5 (mean 3 +- 1.9632432, as above),
+// point 1 has 3, 5, 4, 8, 10: the differences from point 0 are 2, 3, 1, 4, 5, mean 3, s = 1.5811388,
+// half-width 1.9632432 again; point 0 against itself is 0 +- 0. One replication gives null / n/a.
+TEST(SweepTable, HoldsMeansAndPairedDifferencesAsJsonAndText) {
+  SweepSpec spec;
+  spec.scenario = "s";
+  spec.base_seed = 3;
+  spec.replications = 5;
+  spec.variations = {{"a", {"x", "y"}}};
+  spec.grid = expand_grid(spec.variations);
+  spec.metrics = {"m"};
+  const double values[2][5] = {{1, 2, 3, 4, 5}, {3, 5, 4, 8, 10}};
+  std::vector<SweepRun> runs;
+  for (std::size_t p = 0; p < 2; ++p) {
+    for (std::uint32_t r = 0; r < 5; ++r) {
+      runs.push_back({p, r, 0, "{}", {}});
+      runs.back().summary.values = {{"m", values[p][r]}};
+    }
+  }
+  const SweepTable table = tabulate(spec, runs, 0);
+  EXPECT_DOUBLE_EQ(table.mean[0][0].mean, 3.0);
+  EXPECT_NEAR(table.mean[0][0].half_width, 1.9632432, 1e-6);
+  EXPECT_DOUBLE_EQ(table.mean[1][0].mean, 6.0);
+  EXPECT_DOUBLE_EQ(table.difference[1][0].mean, 3.0);
+  EXPECT_NEAR(table.difference[1][0].half_width, 1.9632432, 1e-6);
+  EXPECT_EQ(table.difference[0][0].half_width, 0.0);
+  const std::string json = sweep_table_json(spec, table);
+  EXPECT_NE(json.find("\"baseline\":0,"), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"point\":1,\"values\":{\"a\":\"y\"},\"metrics\":{\"m\":{\"mean\":6,"),
+            std::string::npos) << json;
+  EXPECT_NE(json.find("\"difference\":{\"mean\":3,\"half_width\":1.96324"), std::string::npos);
+  const std::string text = sweep_table_text(spec, table);
+  EXPECT_NE(text.find("0      x  3 +- 1.96324\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("1      y  3 +- 1.96324\n"), std::string::npos) << text;  // the difference
+  // One replication: no spread, printed as null and n/a.
+  spec.replications = 1;
+  std::vector<SweepRun> one = {runs[0], runs[5]};
+  const SweepTable single = tabulate(spec, one);
+  EXPECT_NE(sweep_table_json(spec, single).find("\"half_width\":null"), std::string::npos);
+  EXPECT_NE(sweep_table_text(spec, single).find("1 +- n/a"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace edgetwin::analysis
