@@ -102,12 +102,12 @@ int bench_scheduler(const po::variables_map& vm,
         "\"sample_pct\":%d,\"pods\":%d,\"templates\":%d,\"edge_share\":%g,\"seed\":%llu,"
         "\"placed\":%d,\"unschedulable\":%d,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
         "\"placements_per_s\":%.0f,\"placements_per_cpu_s\":%.0f,\"nodes_recomputed\":%lld,"
-        "\"rebuilds\":%lld,\"decisions_hash\":\"%016llx\"}\n",
+        "\"rebuilds\":%lld,\"decisions_hash\":\"%016llx\",\"threads\":%d,\"flow_batch\":%d}\n",
         arch.c_str(), config.nodes, config.scorers, config.sample_pct, config.pods,
         config.templates, config.edge_share, static_cast<unsigned long long>(config.seed),
         r.placed, r.unschedulable, r.wall_s, r.cpu_s, r.placements_per_s, r.placements_per_cpu_s,
         static_cast<long long>(r.nodes_recomputed), static_cast<long long>(r.rebuilds),
-        static_cast<unsigned long long>(r.decisions_hash));
+        static_cast<unsigned long long>(r.decisions_hash), config.threads, config.batch_size);
   } else {
     std::printf("%s scheduler, %d nodes, %d scorers, %d%% scored: %d pods (%d unschedulable) in "
                 "%.3f s = %.0f placements/s (%.0f per CPU second)\n",
@@ -143,13 +143,17 @@ int bench_command(const std::vector<std::string>& args) {
       ("nodes", po::value(&placement.nodes)->default_value(placement.nodes),
        "scheduler: cluster nodes (Google 2011 trace mix + edge devices)")
       ("scorers", po::value(&placement.scorers)->default_value(placement.scorers),
-       "scheduler: score plug-ins, 1..10 (docs/scheduling.md)")
+       "scheduler: score plug-ins, 1..20 (docs/scheduling.md)")
       ("sample-pct", po::value(&placement.sample_pct)->default_value(placement.sample_pct),
        "scheduler: percentage of nodes to score, 0 = adaptive (framework only)")
       ("pods", po::value(&placement.pods)->default_value(placement.pods),
        "scheduler: pods placed one after another")
       ("arch", po::value(&arch)->default_value("incremental"),
-       "scheduler: incremental or framework")
+       "scheduler: incremental, framework, parallel or batch")
+      ("threads", po::value(&placement.threads)->default_value(placement.threads),
+       "scheduler: worker threads of --arch parallel (decisions do not depend on it)")
+      ("flow-batch", po::value(&placement.batch_size)->default_value(placement.batch_size),
+       "scheduler: pods per min-cost-flow problem of --arch batch")
       ("edge-share", po::value(&placement.edge_share)->default_value(placement.edge_share),
        "scheduler: fraction of nodes that are edge devices")
       ("templates", po::value(&placement.templates)->default_value(placement.templates),

@@ -293,9 +293,23 @@ Framework::Result Framework::select(const NodeTable& nodes, const PodSpec& pod) 
 Framework::Result Framework::schedule(NodeTable& nodes, const PodSpec& pod) {
   Result result = select(nodes, pod);
   if (result.node < 0) return result;
-  for (Entry& e : plugins_) e.plugin->reserve(nodes, pod, result.node);
-  nodes.bind(result.node, pod);
+  bind(nodes, pod, result.node);
   return result;
+}
+
+bool Framework::feasible(const NodeTable& nodes, const PodSpec& pod, int node) {
+  for (Entry& e : plugins_) {
+    if (!e.plugin->pre_filter(nodes, pod)) return false;
+  }
+  for (const Entry& e : plugins_) {
+    if (e.plugin->has_filter() && !e.plugin->filter(nodes, pod, node)) return false;
+  }
+  return true;
+}
+
+void Framework::bind(NodeTable& nodes, const PodSpec& pod, int node) {
+  for (Entry& e : plugins_) e.plugin->reserve(nodes, pod, node);
+  nodes.bind(node, pod);
 }
 
 }  // namespace edgetwin::scheduler_plugins::placement

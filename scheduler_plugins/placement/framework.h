@@ -199,6 +199,8 @@ class Plugin {
   virtual bool has_score() const { return false; }
   // Once per cycle before filtering; false rejects the pod outright.
   virtual bool pre_filter(const NodeTable&, const PodSpec&) { return true; }
+  // filter() and score() are const and may be called concurrently for different nodes (the
+  // parallel scheduler does): they only read the table and what pre_filter / pre_score stored.
   virtual bool filter(const NodeTable&, const PodSpec&, int /*node*/) const { return true; }
   virtual void pre_score(const NodeTable&, const PodSpec&, std::span<const int> /*nodes*/) {}
   virtual std::int64_t score(const NodeTable&, const PodSpec&, int /*node*/) const { return 0; }
@@ -243,6 +245,18 @@ class Framework {
   std::span<const int> last_feasible() const { return feasible_; }
   std::span<const std::int64_t> last_totals() const { return totals_; }
   int next_start_node_index() const { return next_start_; }
+
+  // For the other architectures over the same configuration (batch_scheduler.h,
+  // parallel_scheduler.h): the plug-ins in the order added, with their weights.
+  int percentage_of_nodes_to_score() const { return percentage_; }
+  int plugin_count() const { return static_cast<int>(plugins_.size()); }
+  Plugin& plugin(int i) { return *plugins_[i].plugin; }
+  const Plugin& plugin(int i) const { return *plugins_[i].plugin; }
+  std::int64_t weight(int i) const { return plugins_[i].weight; }
+  // PreFilter and Filter of every plug-in for `pod` on `node` alone, against the current state.
+  bool feasible(const NodeTable& nodes, const PodSpec& pod, int node);
+  // Reserve (every plug-in) and Bind `pod` onto `node`, as schedule() does with its winner.
+  void bind(NodeTable& nodes, const PodSpec& pod, int node);
 
  private:
   struct Entry {

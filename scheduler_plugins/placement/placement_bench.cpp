@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "scheduler_plugins/placement/architectures.h"
 #include "scheduler_plugins/placement/cluster_gen.h"
 #include "scheduler_plugins/placement/incremental_scheduler.h"
 
@@ -30,14 +31,18 @@ void hash_decision(std::uint64_t& hash, int node) {
 
 PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
   const bool incremental = config.arch == "incremental";
-  if (!incremental && config.arch != "framework") {
+  Architecture architecture = Architecture::kSequential;
+  if (!incremental && config.arch != "framework" &&
+      !(config.arch != "sequential" && parse_architecture(config.arch, &architecture))) {
     throw std::invalid_argument("--arch: unknown architecture '" + config.arch +
-                                "'; valid: framework, incremental");
+                                "'; valid: batch, framework, incremental, parallel");
   }
+  if (config.threads < 1) throw std::invalid_argument("--threads: expected a positive count");
+  if (config.batch_size < 1) throw std::invalid_argument("--flow-batch: expected a positive count");
   if (config.nodes < 1) throw std::invalid_argument("--nodes: expected a positive count");
   if (config.pods < 1) throw std::invalid_argument("--pods: expected a positive count");
-  if (config.scorers < 1 || config.scorers > kBenchmarkScorers) {
-    throw std::invalid_argument("--scorers: expected 1.." + std::to_string(kBenchmarkScorers) +
+  if (config.scorers < 1 || config.scorers > kMaxBenchmarkScorers) {
+    throw std::invalid_argument("--scorers: expected 1.." + std::to_string(kMaxBenchmarkScorers) +
                                 ", got " + std::to_string(config.scorers));
   }
   if (config.sample_pct < 0 || config.sample_pct > 100) {
@@ -63,6 +68,11 @@ PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
   const std::vector<PodSpec> templates = generate_pod_templates(workload);
   const std::vector<int> sequence = generate_pod_sequence(workload);
 
+  std::vector<PodSpec> pods;  // parallel and batch: the sequence as pods, filled before timing
+  if (!incremental && architecture != Architecture::kSequential) {
+    pods.reserve(sequence.size());
+    for (int t : sequence) pods.push_back(templates[t]);
+  }
   PlacementBenchResult r;
   r.decisions_hash = 14695981039346656037ULL;
   const double c0 = cpu_seconds();
@@ -77,13 +87,24 @@ PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
     }
     r.nodes_recomputed = scheduler.nodes_recomputed();
     r.rebuilds = scheduler.rebuilds();
-  } else {
+  } else if (architecture == Architecture::kSequential) {
     Framework framework(config.sample_pct);
     for (const PluginConfig& plugin : plugins) {
       framework.add_plugin(make_plugin(plugin), plugin.weight);
     }
     for (int t : sequence) {
       const int node = framework.schedule(nodes, templates[t]).node;
+      ++(node >= 0 ? r.placed : r.unschedulable);
+      hash_decision(r.decisions_hash, node);
+    }
+  } else {  // parallel or batch, over the same framework configuration
+    Framework framework(config.sample_pct);
+    for (const PluginConfig& plugin : plugins) {
+      framework.add_plugin(make_plugin(plugin), plugin.weight);
+    }
+    const std::vector<int> placed =
+        place_pods(architecture, framework, nodes, pods, {config.threads, config.batch_size});
+    for (int node : placed) {
       ++(node >= 0 ? r.placed : r.unschedulable);
       hash_decision(r.decisions_hash, node);
     }

@@ -14,10 +14,14 @@ struct PlacementBenchConfig {
   int scorers = 10;  // the first `scorers` of benchmark_plugins()
   int pods = 20000;
   int templates = 16;
-  // "incremental": IncrementalScheduler; "framework": Framework(sample_pct). Another
-  // architecture joins by adding its name and its loop to run_placement_bench.
+  // "incremental": IncrementalScheduler; "framework": Framework(sample_pct); "parallel":
+  // ParallelScheduler over it with `threads`; "batch": BatchScheduler over it, `batch_size` pods
+  // per flow problem (architectures.h). Another architecture joins by adding its name and its
+  // loop to run_placement_bench.
   std::string arch = "incremental";
-  int sample_pct = 100;  // Framework only: percentage_of_nodes_to_score (0: adaptive)
+  int sample_pct = 100;  // not incremental: percentage_of_nodes_to_score (0: adaptive)
+  int threads = 1;       // parallel only
+  int batch_size = 64;   // batch only
   std::uint64_t seed = 1;
 };
 
@@ -36,8 +40,8 @@ struct PlacementBenchResult {
 };
 
 // Throws std::invalid_argument for an unknown arch (the message lists the valid ones), nodes < 1,
-// pods < 1, scorers outside 1..10, sample_pct outside 0..100, or incremental with
-// sample_pct != 100 (it is exhaustive-equivalent only).
+// pods < 1, scorers outside 1..20, sample_pct outside 0..100, incremental with sample_pct != 100
+// (it is exhaustive-equivalent only), threads < 1 or batch_size < 1.
 PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config);
 
 }  // namespace edgetwin::scheduler_plugins::placement
