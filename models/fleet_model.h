@@ -15,12 +15,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "models/arrivals.h"
 #include "models/energy.h"
 #include "models/fleet_config.h"
+#include "models/placement.h"
 #include "network/network.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
@@ -52,7 +55,8 @@ struct RequestRecords {
   std::vector<std::uint32_t> workload;
   std::vector<std::int32_t> function;  // -1 for a plain service time
   std::vector<sim::Time> network_ns;   // request + response route latency
-  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above)
+  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above),
+                                       // plus the wait for its placement (with a scheduler)
   std::vector<sim::Time> cold_start_ns;  // pull + container start; 0 for a warm start
   std::vector<sim::Time> pull_ns;
   std::vector<sim::Time> exec_ns;
@@ -89,6 +93,28 @@ struct TimeSeries {
   std::vector<double> value;
 };
 
+// With a scheduler (FleetConfig::make_placement): one row per placement, in order of creation
+// (warmup included), as structure of arrays. The attempt figures are those of its last cycle.
+enum class PlacementOutcome : std::uint8_t {
+  kPlaced = 0,
+  kRejected = 1,  // no candidate was reachable when its turn came: its request was rejected
+  kPending = 2,   // still waiting at the end of the run (unschedulable, or queued)
+};
+const char* placement_outcome_name(PlacementOutcome o);
+struct PlacementRecords {
+  std::vector<sim::Time> queued_ns;   // when its request found no idle instance
+  std::vector<sim::Time> decided_ns;  // end of the cycle that placed or rejected it; -1: pending
+  std::vector<std::uint32_t> device;  // kNoDevice unless placed
+  std::vector<std::uint32_t> workload;
+  std::vector<std::int32_t> function;
+  std::vector<std::uint32_t> nodes_examined;
+  std::vector<std::uint32_t> feasible;
+  std::vector<std::int64_t> score;
+  std::vector<std::uint32_t> attempts;  // scheduling cycles it went through
+  std::vector<std::uint8_t> outcome;    // PlacementOutcome
+  std::size_t size() const { return queued_ns.size(); }
+};
+
 // Per-device totals at the end of the run.
 struct DeviceStats {
   std::vector<std::uint64_t> served;      // recorded completions
@@ -99,7 +125,7 @@ struct DeviceStats {
   std::vector<std::uint64_t> cold_starts;
 };
 
-class FleetModel final : public sim::Model {
+class FleetModel final : public sim::Model, private PlacementHost {
  public:
   explicit FleetModel(FleetConfig config);
   // Not copyable or movable: energy_ refers to config_.
@@ -143,6 +169,9 @@ class FleetModel final : public sim::Model {
   const FunctionCounts& function_counts() const { return counts_; }
   const std::vector<TimeSeries>& timeseries() const { return series_; }
   const DeviceStats& device_stats() const { return stats_; }
+  // nullptr without a scheduler.
+  const PlacementPolicy* placement_policy() const { return policy_.get(); }
+  const PlacementRecords& placements() const { return placements_; }
   std::uint64_t arrivals() const { return arrivals_; }
   std::uint64_t completions() const { return completions_; }
   // Recorded requests lost (to a device going down or a failed pull), sent back to dispatch by a
@@ -192,6 +221,10 @@ class FleetModel final : public sim::Model {
     bool pulling = false;
     std::uint8_t retries = 0;
     bool recorded = false;
+    // With a scheduler: it holds the reservation of the instance it is to create on `device`
+    // (its placement was decided), until try_start creates the instance.
+    bool reserved = false;
+    sim::Time sched_wait = 0;  // from its placement's queueing to its decision (first dispatch)
   };
   struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
     std::uint32_t workload;
@@ -251,6 +284,19 @@ class FleetModel final : public sim::Model {
   void fetch(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
   void cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered, sim::Time now);
   bool uses_instances(std::int32_t function) const { return function >= 0; }
+  // The scheduler (with a policy; models/placement.h). A function request is sent warm to a
+  // candidate with an idle instance, claiming it; else it becomes a placement.
+  void dispatch_placed(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
+  // The second half of dispatch: the request goes to `device` (drawing its execution time).
+  void send(std::uint32_t slot, std::uint32_t device, sim::LpId from, sim::Time now,
+            sim::Engine& engine);
+  std::span<const std::uint32_t> placement_candidates(std::uint32_t id) override;
+  // Starts a cycle when the scheduler is idle.
+  void kick(sim::Time now, sim::Engine& engine);
+  void start_cycle(sim::Time now, sim::Engine& engine);
+  void on_cycle_end(sim::Time now, sim::Engine& engine);
+  // Tells the policy that capacity was released since the last call, and wakes the scheduler.
+  void flush_released(sim::Time now, sim::Engine& engine);
 
   FleetConfig config_;
   Energy energy_;  // after config_, which it reads
@@ -290,7 +336,8 @@ class FleetModel final : public sim::Model {
   // availability at each request.
   std::vector<std::uint32_t> dispatch_devices_;
   // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
-  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
+  // kClaimed (with a scheduler only): idle, taken by a request on its way to the device.
+  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle, kClaimed };
   std::vector<std::uint32_t> instance_begin_;
   std::vector<std::int32_t> instance_function_;
   std::vector<std::uint8_t> instance_state_;
@@ -307,6 +354,19 @@ class FleetModel final : public sim::Model {
   network::Network* net_ = nullptr;
   const std::vector<network::LinkId>* access_links_ = nullptr;
   network::NodeId first_device_node_ = 0;
+
+  // The scheduler, with a policy: its LP (after the sampler), whether a cycle is under way, the
+  // decisions of that cycle, the earliest wake-up scheduled, the placements' rows and the
+  // request of each pending placement (kNone once decided).
+  std::unique_ptr<PlacementPolicy> policy_;
+  sim::LpId scheduler_lp_ = 0;
+  bool scheduler_busy_ = false;
+  bool released_ = false;  // a reservation was released since flush_released
+  sim::Time wake_at_ = sim::kTimeMax;
+  std::vector<PlacementDecision> decisions_;
+  PlacementRecords placements_;
+  std::vector<std::uint32_t> placement_slot_;
+  std::vector<std::uint32_t> candidates_;
 
   sim::PayloadPool<Request> requests_;
   std::vector<sim::Time> latencies_;
