@@ -114,24 +114,24 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
                             sim::to_seconds(detail::nearest_rank(*values, q)));
     }
   }
-  // With a scheduler: placements made, those unschedulable at least once, those still pending,
-  // and the percentiles of decided - queued over the placed ones.
+  // With a scheduler: placements made, those found unschedulable at least once, those withdrawn
+  // and those still pending, and the percentiles of decided - queued over the placed ones.
   if (model.placement_policy() != nullptr) {
     const models::PlacementRecords& p = model.placements();
     std::vector<sim::Time> waits;
-    double unschedulable = 0.0, pending = 0.0;
+    double unschedulable = 0.0, pending = 0.0, withdrawn = 0.0;
     for (std::size_t i = 0; i < p.size(); ++i) {
       const auto outcome = static_cast<models::PlacementOutcome>(p.outcome[i]);
-      if (outcome == models::PlacementOutcome::kPlaced) {
-        waits.push_back(p.decided_ns[i] - p.queued_ns[i]);
-        unschedulable += p.attempts[i] > 1 ? 1.0 : 0.0;
-      } else if (outcome == models::PlacementOutcome::kPending) {
-        pending += 1.0;
-        unschedulable += p.attempts[i] > 0 ? 1.0 : 0.0;
-      }
+      const bool placed = outcome == models::PlacementOutcome::kPlaced;
+      if (placed) waits.push_back(p.decided_ns[i] - p.queued_ns[i]);
+      pending += outcome == models::PlacementOutcome::kPending ? 1.0 : 0.0;
+      withdrawn += outcome == models::PlacementOutcome::kWithdrawn ? 1.0 : 0.0;
+      // Failed attempts: all of them, but the last one of a placed placement.
+      unschedulable += p.attempts[i] > (placed ? 1u : 0u) ? 1.0 : 0.0;
     }
     s.values.insert(s.values.end(), {{"placements", static_cast<double>(waits.size())},
                                      {"placements_unschedulable", unschedulable},
+                                     {"placements_withdrawn", withdrawn},
                                      {"placements_pending", pending}});
     for (int q : {50, 95, 99}) {
       s.values.emplace_back("scheduling_latency_p" + std::to_string(q) + "_s",

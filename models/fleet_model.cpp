@@ -65,6 +65,7 @@ const char* placement_outcome_name(PlacementOutcome o) {
     case PlacementOutcome::kPlaced: return "placed";
     case PlacementOutcome::kRejected: return "rejected";
     case PlacementOutcome::kPending: return "pending";
+    case PlacementOutcome::kWithdrawn: return "withdrawn";
   }
   return "?";
 }
@@ -184,7 +185,11 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
   }
   sampler_lp_ = static_cast<sim::LpId>(n_devices + sources_.size());
   scheduler_lp_ = sampler_lp_ + 1;
-  if (config_.make_placement) policy_ = config_.make_placement(config_);
+  if (config_.make_placement) {
+    policy_ = config_.make_placement(config_);
+    pending_by_function_.resize(config_.functions.size());
+    pending_head_.assign(config_.functions.size(), 0);
+  }
   series_ = {{"in_system", "requests", {}, {}},
              {"busy_cores", "cores", {}, {}},
              {"utilisation", "fraction", {}, {}},
@@ -728,7 +733,9 @@ void FleetModel::release(std::uint32_t device, const Request& r, sim::Time now,
     } else {
       instance_state_[r.instance] = kIdle;
       instance_idle_since_[r.instance] = now;
-      // With a scheduler its reservation ends on time, so that a waiting placement may retry.
+      // With a scheduler a request waiting for a placement takes it; else its reservation ends
+      // on time, so that a waiting placement may retry.
+      if (policy_ && hand_over(device, r.instance, now, engine)) return;
       const sim::Time expiry = sim::add_saturating(now, config_.functions[f].keep_alive);
       if (policy_ && expiry <= config_.duration) {
         engine.schedule(device, device, expiry, kExpire, r.instance);
@@ -867,7 +874,10 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
     const std::size_t n = config_.artifacts.size();
     for (std::size_t a = 0; a < n; ++a) {
       sim::Time& entry = cache_last_use_[std::size_t{device} * n + a];
-      if (entry <= kPulling) entry = -1;
+      if (entry <= kPulling) {
+        entry = -1;
+        if (policy_) policy_->artifact_dropped(device, static_cast<std::int32_t>(a));
+      }
     }
   }
   // Requests holding a core (executing, or in a cold start: pulling, waiting for a pull,
@@ -951,6 +961,7 @@ void FleetModel::dispatch_placed(std::uint32_t slot, sim::LpId from, sim::Time n
   p.attempts.push_back(0);
   p.outcome.push_back(static_cast<std::uint8_t>(PlacementOutcome::kPending));
   placement_slot_.push_back(slot);
+  pending_by_function_[static_cast<std::size_t>(f)].push_back(id);
   policy_->enqueue(id, f, 0, now);
   kick(now, engine);
 }
@@ -1016,6 +1027,40 @@ void FleetModel::on_cycle_end(sim::Time now, sim::Engine& engine) {
     send(slot, d.device, scheduler_lp_, now, engine);
   }
   start_cycle(now, engine);
+}
+
+bool FleetModel::hand_over(std::uint32_t device, std::uint32_t instance, sim::Time now,
+                           sim::Engine& engine) {
+  const auto f = static_cast<std::size_t>(instance_function_[instance]);
+  std::vector<std::uint32_t>& ids = pending_by_function_[f];
+  std::size_t& head = pending_head_[f];
+  while (head < ids.size() && placement_slot_[ids[head]] == kNone) ++head;
+  for (std::size_t k = head; k < ids.size(); ++k) {
+    const std::uint32_t id = ids[k];
+    const std::uint32_t slot = placement_slot_[id];
+    if (slot == kNone) continue;
+    if (scheduler_busy_ && std::any_of(decisions_.begin(), decisions_.end(),
+                                       [&](const PlacementDecision& d) { return d.id == id; })) {
+      continue;
+    }
+    const Source& src = sources_[requests_[slot].source];
+    const std::uint32_t* group =
+        src.device != kNone ? &src.device : dispatch_devices_.data() + src.group_begin;
+    const std::uint32_t n = src.device != kNone ? 1 : src.group_size;
+    if (std::find(group, group + n, device) == group + n) continue;
+    policy_->withdraw(id);
+    placement_slot_[id] = kNone;
+    placements_.decided_ns[id] = now;
+    placements_.device[id] = device;
+    placements_.outcome[id] = static_cast<std::uint8_t>(PlacementOutcome::kWithdrawn);
+    Request& r = requests_[slot];
+    r.instance = instance;
+    r.sched_wait = now - placements_.queued_ns[id];
+    instance_state_[instance] = kClaimed;
+    send(slot, device, device, now, engine);
+    return true;
+  }
+  return false;
 }
 
 void FleetModel::flush_released(sim::Time now, sim::Engine& engine) {
@@ -1093,7 +1138,10 @@ void FleetModel::cache_insert(std::uint32_t device, std::uint32_t slot, bool del
     sim::Time& entry = cache_last_use_[base + static_cast<std::size_t>(a)];
     if (entry != mark) continue;
     entry = -1;
-    if (!delivered) continue;
+    if (!delivered) {
+      if (policy_) policy_->artifact_dropped(device, a);
+      continue;
+    }
     const std::int64_t size = config_.artifacts[a].size_for(arch);
     while (cache_free_[device] < size) {
       std::size_t lru = n_artifacts;
@@ -1105,10 +1153,14 @@ void FleetModel::cache_insert(std::uint32_t device, std::uint32_t slot, bool del
       }
       if (lru == n_artifacts) break;
       cache_last_use_[base + lru] = -1;
+      if (policy_) policy_->artifact_dropped(device, static_cast<std::int32_t>(lru));
       cache_free_[device] += config_.artifacts[lru].size_for(arch);
       ++counts_.cache_evictions;
     }
-    if (cache_free_[device] < size) continue;
+    if (cache_free_[device] < size) {
+      if (policy_) policy_->artifact_dropped(device, a);
+      continue;
+    }
     entry = now;
     cache_free_[device] -= size;
   }

@@ -5,8 +5,13 @@
 // new one after a cold start (image pull + container start); docs/devices.md, "Functions and cold
 // starts".
 //
-// Logical processes: one per device (LP id = device index), one per arrival source, and one
-// sampler. A request is three events: its arrival at the source, its hand-over to the chosen
+// With a placement policy (FleetConfig::make_placement, models/placement.h) every new function
+// instance is placed by it: a function request takes an idle instance of its function on one of
+// its candidates, else waits for a placement decision, which takes simulated time
+// (docs/scheduling.md, "Placement in a scenario").
+//
+// Logical processes: one per device (LP id = device index), one per arrival source, one sampler,
+// and with a placement policy one scheduler. A request is three events: its arrival at the source, its hand-over to the chosen
 // device (one request-route latency later: 0 without a network), and its departure from a core;
 // a cold start adds a pull-done and a started event. Energy (models/energy.h) is told of every
 // change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices out of
@@ -99,12 +104,14 @@ enum class PlacementOutcome : std::uint8_t {
   kPlaced = 0,
   kRejected = 1,  // no candidate was reachable when its turn came: its request was rejected
   kPending = 2,   // still waiting at the end of the run (unschedulable, or queued)
+  kWithdrawn = 3,  // its request took an instance that became idle on a candidate meanwhile
 };
 const char* placement_outcome_name(PlacementOutcome o);
 struct PlacementRecords {
   std::vector<sim::Time> queued_ns;   // when its request found no idle instance
-  std::vector<sim::Time> decided_ns;  // end of the cycle that placed or rejected it; -1: pending
-  std::vector<std::uint32_t> device;  // kNoDevice unless placed
+  // End of the cycle that placed or rejected it, or when it was withdrawn; -1: pending.
+  std::vector<sim::Time> decided_ns;
+  std::vector<std::uint32_t> device;  // kNoDevice unless placed (or withdrawn: the idle one)
   std::vector<std::uint32_t> workload;
   std::vector<std::int32_t> function;
   std::vector<std::uint32_t> nodes_examined;
@@ -295,6 +302,11 @@ class FleetModel final : public sim::Model, private PlacementHost {
   void kick(sim::Time now, sim::Engine& engine);
   void start_cycle(sim::Time now, sim::Engine& engine);
   void on_cycle_end(sim::Time now, sim::Engine& engine);
+  // Instance `instance` of `device` just became idle: the oldest pending placement of its
+  // function that has the device among its candidates (and is not being decided) is withdrawn,
+  // and its request claims the instance. False when there is none.
+  bool hand_over(std::uint32_t device, std::uint32_t instance, sim::Time now,
+                 sim::Engine& engine);
   // Tells the policy that capacity was released since the last call, and wakes the scheduler.
   void flush_released(sim::Time now, sim::Engine& engine);
 
@@ -366,6 +378,10 @@ class FleetModel final : public sim::Model, private PlacementHost {
   std::vector<PlacementDecision> decisions_;
   PlacementRecords placements_;
   std::vector<std::uint32_t> placement_slot_;
+  // Pending placements by function, in order of creation (decided ones skipped lazily from
+  // pending_head_).
+  std::vector<std::vector<std::uint32_t>> pending_by_function_;
+  std::vector<std::size_t> pending_head_;
   std::vector<std::uint32_t> candidates_;
 
   sim::PayloadPool<Request> requests_;

@@ -16,6 +16,8 @@
 //   back-off once capacity_freed() says that something was released.
 // - release() gives back a reservation: its instance was removed (keep-alive, eviction, device
 //   down), or its request never created it.
+// - withdraw() takes back a pending placement whose request was served otherwise: an instance of
+//   its function became idle on one of its candidates before its turn came.
 #pragma once
 
 #include <cstdint>
@@ -74,7 +76,13 @@ class PlacementPolicy {
   virtual sim::Time next_ready() const = 0;
   // The reservation of one instance of `function` on `device` ends.
   virtual void release(std::uint32_t device, std::int32_t function) = 0;
-  // Placements enqueued and not yet placed or rejected.
+  // Artifact `artifact` (an index into FleetConfig::artifacts) is no longer in `device`'s cache:
+  // evicted, a failed or abandoned pull, or too big to keep. A placement on the device records
+  // its image there as present (kube-scheduler assumes so too); this corrects it.
+  virtual void artifact_dropped(std::uint32_t /*device*/, std::int32_t /*artifact*/) {}
+  // Placement `id`, pending and not in the cycle under way, is no longer wanted.
+  virtual void withdraw(std::uint32_t id) = 0;
+  // Placements enqueued and not yet placed, rejected or withdrawn.
   virtual std::size_t pending() const = 0;
 };
 

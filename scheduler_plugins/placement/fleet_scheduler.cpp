@@ -78,6 +78,7 @@ class QueuePolicy final : public models::PlacementPolicy {
       spec.labels.insert(spec.labels.end(), d.labels.begin(), d.labels.end());
       nodes_.add_node(std::move(spec));
     }
+    for (const models::Artifact& a : fleet.artifacts) artifact_names_.push_back(a.name);
     for (const models::FunctionConfig& fn : fleet.functions) {
       PodSpec pod;
       pod.cpu_milli = 1000;
@@ -122,13 +123,15 @@ class QueuePolicy final : public models::PlacementPolicy {
   void enqueue(std::uint32_t id, std::int32_t function, int priority, sim::Time) override {
     if (function_of_.size() <= id) function_of_.resize(std::size_t{id} + 1, -1);
     function_of_[id] = function;
+    withdrawn_.resize(function_of_.size(), 0);
     queue_.add(static_cast<int>(id), priority);
     ++pending_;
   }
 
   sim::Time cycle(sim::Time now, models::PlacementHost& host,
                   std::vector<models::PlacementDecision>& out) override {
-    const std::optional<SchedulingQueue::Popped> popped = queue_.pop(now);
+    std::optional<SchedulingQueue::Popped> popped = queue_.pop(now);
+    while (popped && withdrawn_[static_cast<std::size_t>(popped->pod)]) popped = queue_.pop(now);
     if (!popped) return 0;
     models::PlacementDecision d;
     d.id = static_cast<std::uint32_t>(popped->pod);
@@ -162,6 +165,14 @@ class QueuePolicy final : public models::PlacementPolicy {
   void release(std::uint32_t device, std::int32_t function) override {
     nodes_.unbind(static_cast<int>(device), pods_.at(static_cast<std::size_t>(function)));
   }
+  void artifact_dropped(std::uint32_t device, std::int32_t artifact) override {
+    const int image = nodes_.image_id(artifact_names_.at(static_cast<std::size_t>(artifact)));
+    if (image >= 0) nodes_.drop_image(static_cast<int>(device), image);
+  }
+  void withdraw(std::uint32_t id) override {
+    withdrawn_.at(id) = 1;  // dropped when the queue hands it out
+    --pending_;
+  }
   std::size_t pending() const override { return pending_; }
 
  private:
@@ -171,6 +182,8 @@ class QueuePolicy final : public models::PlacementPolicy {
   CostModel cost_;
   std::vector<PodSpec> pods_;          // by function
   std::vector<std::int32_t> function_of_;  // by placement
+  std::vector<std::uint8_t> withdrawn_;    // by placement
+  std::vector<std::string> artifact_names_;  // by FleetConfig::artifacts index
   std::vector<std::uint8_t> allowed_;  // by node: a candidate of the current cycle
   std::size_t pending_ = 0;
 };

@@ -204,6 +204,14 @@ void NodeTable::unbind(int node, const PodSpec& pod) {
   }
 }
 
+void NodeTable::drop_image(int node, int image) {
+  std::vector<int>& present = images_[node];
+  const auto it = std::find(present.begin(), present.end(), image);
+  if (it == present.end()) return;
+  present.erase(it);
+  --image_nodes_[image];
+}
+
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse) {
   std::int64_t max = 0;
   for (std::int64_t s : scores) max = std::max(max, s);

@@ -37,15 +37,20 @@ class SchedulerScenario : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Two devices of 2 cores and 4 GiB at one site; function f takes 1 GiB per instance and runs
-  // 0.5 s (work, core speed 1), no image; requests at the times (s) listed in `times`; the
-  // scheduler section `scheduler` (none when null).
-  json scenario(const std::string& times, const json& scheduler, const std::string& keep_alive) {
+  // Two devices of 2 cores and 4 GiB at one site; functions f and g each take 1 GiB per instance
+  // and run 0.5 s (work, core speed 1), no image. Workload "calls" runs f at the times (s) listed
+  // in `times`, workload "other" (when `other` lists times) runs g; the scheduler section
+  // `scheduler` (none when null).
+  json scenario(const std::string& times, const json& scheduler, const std::string& keep_alive,
+                const std::string& other = "") {
     std::ofstream trace(dir_ / "calls.csv");
     trace << "time,workload\n";
     std::istringstream in(times);
     for (std::string t; in >> t;) trace << t << ",calls\n";
+    std::istringstream in_other(other);
+    for (std::string t; in_other >> t;) trace << t << ",other\n";
     trace.close();
+    const json fn = {{"work", "0.5s"}, {"memory", "1GiB"}, {"keep_alive", keep_alive}};
     json doc = {
         {"name", "scheduler"},
         {"duration", "10s"},
@@ -59,12 +64,15 @@ class SchedulerScenario : public ::testing::Test {
              {{"s", 0.1}, {"loc", 0.5}, {"scale", 1e-9}, {"xmin", 0.5}, {"xmax", 0.6}}}}}}},
         {"sites", {{{"name", "edge"}}}},
         {"fleet", {{{"type", "two"}, {"count", 2}, {"site", "edge"}, {"name", "d"}}}},
-        {"functions", {{"f", {{"work", "0.5s"}, {"memory", "1GiB"}, {"keep_alive", keep_alive}}}}},
-        {"workloads",
-         {{{"name", "calls"},
-           {"sites", "edge"},
-           {"function", "f"},
-           {"arrivals", {{"process", "trace"}, {"file", "calls.csv"}}}}}}};
+        {"functions", {{"f", fn}, {"g", fn}}},
+        {"workloads", json::array()}};
+    for (const char* name : {"calls", "other"}) {
+      if (name[0] == 'o' && other.empty()) continue;
+      doc["workloads"].push_back({{"name", name},
+                                  {"sites", "edge"},
+                                  {"function", name[0] == 'c' ? "f" : "g"},
+                                  {"arrivals", {{"process", "trace"}, {"file", "calls.csv"}}}});
+    }
     if (!scheduler.is_null()) doc["scheduler"] = scheduler;
     return doc;
   }
@@ -87,20 +95,21 @@ json hand_scheduler() {
 }
 
 TEST_F(SchedulerScenario, AHandComputedScheduleLandsWhereAndWhenTheCostModelSays) {
-  // Five requests 0.1 s apart, keep-alive 0: each needs a new instance, so each is a placement.
-  // Nodes: 2000 millicores (min(2 cores, 4 instances) x 1000), 4 GiB; a pod: 1000 m, 1 GiB.
-  // LeastAllocated = ((2000 - cpu) x 100 / 2000 + (4 - mem) x 100 / 4) / 2, integer division:
-  //   empty node: (50 + 75) / 2 = 62; one pod: (0 + 50) / 2 = 25 (cpu with the pod: 2000).
+  // Four requests of f and one of g, 0.1 s apart, keep-alive 0: each needs a new instance, so
+  // each is a placement. Nodes: 2000 millicores (min(2 cores, 4 instances) x 1000), 4 GiB; a
+  // pod: 1000 m, 1 GiB. LeastAllocated = ((2000 - cpu) x 100 / 2000 + (4 - mem) x 100 / 4) / 2,
+  // integer division, counting the pod: empty node (50 + 75) / 2 = 62; one pod (0 + 50) / 2 = 25.
   // Cycle cost: 100 ms + 10 ms x 2 examined + 5 ms x feasible.
   //   p0 queued 0.1, cycle 0.100-0.230 (2 feasible): d0 and d1 tie at 62 -> d0 (lowest index).
   //   p1 queued 0.2, waits for the scheduler, cycle 0.230-0.360: d0 25, d1 62 -> d1, 62.
   //   p2 queued 0.3, cycle 0.360-0.490: 25 and 25 -> d0, 25.
   //   p3 queued 0.4, cycle 0.490-0.615 (d0 full: 1 feasible): d1, 25.
-  //   p4 queued 0.5, cycle 0.615-0.735: both full, unschedulable; back-off until 0.615 + 1.2.
-  // p0's instance runs 0.730-1.230 (start 0.5 s, exec 0.5 s) and is removed at 1.230 (keep-alive
-  // 0): capacity freed, p4 waits out its back-off to 1.815; by then every instance is gone, so
-  // its second cycle 1.815-1.945 finds both empty (62, 62) -> d0.
-  const LoadResult r = load(scenario("0.1 0.2 0.3 0.4 0.5", hand_scheduler(), "0s"));
+  //   p4 (g) queued 0.5, cycle 0.615-0.735: both full, unschedulable; back-off to 0.615 + 1.2.
+  // p0's instance runs 0.730-1.230 (start 0.5 s, exec 0.5 s); no placement of f waits, so it is
+  // removed at 1.230 (keep-alive 0): capacity freed, but p4 waits out its back-off to 1.815; by
+  // then every instance is gone, so its second cycle 1.815-1.945 finds both empty (62, 62) -> d0.
+  const LoadResult r =
+      load(scenario("0.1 0.2 0.3 0.4", hand_scheduler(), "0s", /*other=*/"0.5"));
   ASSERT_TRUE(r.ok()) << r.error_text();
   const auto model = models::testing::run_fleet(r.scenario->fleet);
   const PlacementRecords& p = model->placements();
@@ -139,6 +148,49 @@ TEST_F(SchedulerScenario, AHandComputedScheduleLandsWhereAndWhenTheCostModelSays
               q.network_ns[k] + q.queue_ns[k] + q.cold_start_ns[k] + q.exec_ns[k]);
   }
   EXPECT_EQ(model->function_counts().cold_starts, 5u);
+}
+
+TEST_F(SchedulerScenario, AnUnschedulablePlacementTakesAnInstanceThatBecomesIdleFirst) {
+  // As above but all five requests run f, keep-alive 10 s: p4 is unschedulable at 0.615 (both
+  // devices hold two instances); at 1.230 p0's instance turns idle on d0, a candidate of p4's
+  // request, which takes it at once (warm): p4 is withdrawn at 1.230 and its request ends at
+  // 1.230 + 0.5 s exec, its queue time the 0.730 s it waited.
+  const LoadResult r = load(scenario("0.1 0.2 0.3 0.4 0.5", hand_scheduler(), "10s"));
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  const auto model = models::testing::run_fleet(r.scenario->fleet);
+  const PlacementRecords& p = model->placements();
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p.outcome[4], static_cast<std::uint8_t>(PlacementOutcome::kWithdrawn));
+  EXPECT_EQ(p.attempts[4], 1u);
+  EXPECT_EQ(p.feasible[4], 0u);
+  EXPECT_EQ(p.device[4], 0u);
+  EXPECT_LE(std::abs(p.decided_ns[4] - 1230 * kMillisecond), kTolerance);
+  const models::RequestRecords& q = model->requests();
+  ASSERT_EQ(q.size(), 5u);
+  const std::size_t last = q.arrival_ns[4] == 500 * kMillisecond ? 4 : 3;
+  ASSERT_EQ(q.arrival_ns[last], 500 * kMillisecond);
+  EXPECT_EQ(q.cold_start_ns[last], 0);
+  EXPECT_EQ(q.end_ns[last], p.decided_ns[4] + 500 * kMillisecond);
+  EXPECT_EQ(q.queue_ns[last], p.decided_ns[4] - 500 * kMillisecond);
+  EXPECT_EQ(model->function_counts().warm_starts, 1u);
+  EXPECT_EQ(model->placement_policy()->pending(), 0u);
+}
+
+TEST_F(SchedulerScenario, APlacementStillUnschedulableAtTheEndIsPending) {
+  // Five placements of f, exec 0.5 s, keep-alive 10 s, and the run ends at 1 s: p4 found both
+  // devices full at 0.615 and no instance turned idle before the end (the first at 1.230).
+  json doc = scenario("0.1 0.2 0.3 0.4 0.5", hand_scheduler(), "10s");
+  doc["duration"] = "1s";
+  const LoadResult r = load(doc);
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  const auto model = models::testing::run_fleet(r.scenario->fleet);
+  const PlacementRecords& p = model->placements();
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p.outcome[4], static_cast<std::uint8_t>(PlacementOutcome::kPending));
+  EXPECT_EQ(p.decided_ns[4], -1);
+  EXPECT_EQ(p.device[4], models::kNoDevice);
+  EXPECT_EQ(p.attempts[4], 1u);
+  EXPECT_EQ(model->placement_policy()->pending(), 1u);
 }
 
 TEST_F(SchedulerScenario, ARequestFindingAnIdleInstanceGoesThereWithoutAPlacement) {
