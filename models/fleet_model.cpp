@@ -187,8 +187,29 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
   scheduler_lp_ = sampler_lp_ + 1;
   if (config_.make_placement) {
     policy_ = config_.make_placement(config_);
-    pending_by_function_.resize(config_.functions.size());
-    pending_head_.assign(config_.functions.size(), 0);
+    pending_by_source_.resize(sources_.size());
+    pending_head_.assign(sources_.size(), 0);
+    // Which sources may send requests to each device: its own (scope device) or those whose
+    // dispatch group holds it.
+    device_source_begin_.assign(n_devices + 1, 0);
+    auto for_each_candidate = [&](const Source& src, auto&& fn) {
+      if (src.device != kNone) {
+        fn(src.device);
+      } else {
+        for (std::uint32_t k = 0; k < src.group_size; ++k) fn(dispatch_devices_[src.group_begin + k]);
+      }
+    };
+    for (const Source& src : sources_) {
+      for_each_candidate(src, [&](std::uint32_t d) { ++device_source_begin_[d + 1]; });
+    }
+    for (std::size_t d = 0; d < n_devices; ++d) {
+      device_source_begin_[d + 1] += device_source_begin_[d];
+    }
+    device_sources_.resize(device_source_begin_[n_devices]);
+    std::vector<std::uint32_t> next(device_source_begin_.begin(), device_source_begin_.end() - 1);
+    for (std::uint32_t s = 0; s < sources_.size(); ++s) {
+      for_each_candidate(sources_[s], [&](std::uint32_t d) { device_sources_[next[d]++] = s; });
+    }
   }
   series_ = {{"in_system", "requests", {}, {}},
              {"busy_cores", "cores", {}, {}},
@@ -961,7 +982,7 @@ void FleetModel::dispatch_placed(std::uint32_t slot, sim::LpId from, sim::Time n
   p.attempts.push_back(0);
   p.outcome.push_back(static_cast<std::uint8_t>(PlacementOutcome::kPending));
   placement_slot_.push_back(slot);
-  pending_by_function_[static_cast<std::size_t>(f)].push_back(id);
+  pending_by_source_[r.source].push_back(id);
   policy_->enqueue(id, f, 0, now);
   kick(now, engine);
 }
@@ -1031,36 +1052,41 @@ void FleetModel::on_cycle_end(sim::Time now, sim::Engine& engine) {
 
 bool FleetModel::hand_over(std::uint32_t device, std::uint32_t instance, sim::Time now,
                            sim::Engine& engine) {
-  const auto f = static_cast<std::size_t>(instance_function_[instance]);
-  std::vector<std::uint32_t>& ids = pending_by_function_[f];
-  std::size_t& head = pending_head_[f];
-  while (head < ids.size() && placement_slot_[ids[head]] == kNone) ++head;
-  for (std::size_t k = head; k < ids.size(); ++k) {
-    const std::uint32_t id = ids[k];
-    const std::uint32_t slot = placement_slot_[id];
-    if (slot == kNone) continue;
-    if (scheduler_busy_ && std::any_of(decisions_.begin(), decisions_.end(),
-                                       [&](const PlacementDecision& d) { return d.id == id; })) {
-      continue;
+  const std::int32_t f = instance_function_[instance];
+  // The oldest pending placement (lowest id) of function f among the sources that may use the
+  // device; per source, the first one pending that is not being decided in the cycle under way.
+  std::uint32_t best = kNone;
+  for (std::uint32_t k = device_source_begin_[device]; k < device_source_begin_[device + 1];
+       ++k) {
+    const std::uint32_t s = device_sources_[k];
+    if (config_.workloads[sources_[s].workload].function != f) continue;
+    const std::vector<std::uint32_t>& ids = pending_by_source_[s];
+    std::size_t& head = pending_head_[s];
+    while (head < ids.size() && placement_slot_[ids[head]] == kNone) ++head;
+    for (std::size_t i = head; i < ids.size(); ++i) {
+      const std::uint32_t id = ids[i];
+      if (placement_slot_[id] == kNone) continue;
+      if (scheduler_busy_ && std::any_of(decisions_.begin(), decisions_.end(),
+                                         [&](const PlacementDecision& d) { return d.id == id; })) {
+        continue;
+      }
+      if (best == kNone || id < best) best = id;
+      break;
     }
-    const Source& src = sources_[requests_[slot].source];
-    const std::uint32_t* group =
-        src.device != kNone ? &src.device : dispatch_devices_.data() + src.group_begin;
-    const std::uint32_t n = src.device != kNone ? 1 : src.group_size;
-    if (std::find(group, group + n, device) == group + n) continue;
-    policy_->withdraw(id);
-    placement_slot_[id] = kNone;
-    placements_.decided_ns[id] = now;
-    placements_.device[id] = device;
-    placements_.outcome[id] = static_cast<std::uint8_t>(PlacementOutcome::kWithdrawn);
-    Request& r = requests_[slot];
-    r.instance = instance;
-    r.sched_wait = now - placements_.queued_ns[id];
-    instance_state_[instance] = kClaimed;
-    send(slot, device, device, now, engine);
-    return true;
   }
-  return false;
+  if (best == kNone) return false;
+  const std::uint32_t slot = placement_slot_[best];
+  policy_->withdraw(best);
+  placement_slot_[best] = kNone;
+  placements_.decided_ns[best] = now;
+  placements_.device[best] = device;
+  placements_.outcome[best] = static_cast<std::uint8_t>(PlacementOutcome::kWithdrawn);
+  Request& r = requests_[slot];
+  r.instance = instance;
+  r.sched_wait = now - placements_.queued_ns[best];
+  instance_state_[instance] = kClaimed;
+  send(slot, device, device, now, engine);
+  return true;
 }
 
 void FleetModel::flush_released(sim::Time now, sim::Engine& engine) {

@@ -378,10 +378,12 @@ class FleetModel final : public sim::Model, private PlacementHost {
   std::vector<PlacementDecision> decisions_;
   PlacementRecords placements_;
   std::vector<std::uint32_t> placement_slot_;
-  // Pending placements by function, in order of creation (decided ones skipped lazily from
-  // pending_head_).
-  std::vector<std::vector<std::uint32_t>> pending_by_function_;
+  // Pending placements by arrival source, in order of creation (decided ones skipped lazily from
+  // pending_head_), and the sources whose candidates include each device (CSR), for hand_over.
+  std::vector<std::vector<std::uint32_t>> pending_by_source_;
   std::vector<std::size_t> pending_head_;
+  std::vector<std::uint32_t> device_source_begin_;
+  std::vector<std::uint32_t> device_sources_;
   std::vector<std::uint32_t> candidates_;
 
   sim::PayloadPool<Request> requests_;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "models/fleet_model.h"
 #include "scenarios/scenario.h"
@@ -174,6 +175,35 @@ TEST_F(SchedulerScenario, AnUnschedulablePlacementTakesAnInstanceThatBecomesIdle
   EXPECT_EQ(q.queue_ns[last], p.decided_ns[4] - 500 * kMillisecond);
   EXPECT_EQ(model->function_counts().warm_starts, 1u);
   EXPECT_EQ(model->placement_policy()->pending(), 0u);
+}
+
+TEST_F(SchedulerScenario, ADeviceGoingDownGivesBackItsReservationsAndItsRequestIsPlacedAgain) {
+  // Regression guard for leaked reservations. p0 -> d0 (decided 0.230), p1 -> d1 (0.360), as in
+  // the hand-computed schedule. d0 fails during [0.5 s, 2 s) with policy retry: p0's request,
+  // in its cold start, is evicted at 0.5 and becomes p2; d0 is no candidate now, d1 holds one
+  // pod: cycle 0.500-0.625 (2 examined, 1 feasible), d1, score 25. By 3 s every instance is gone
+  // (keep-alive 0) and d0 is back: p3 finds both empty (62, 62) -> d0, which it could not if d0
+  // still counted p0's pod (25 < 62 would send it to d1).
+  json doc = scenario("0.1 0.2 3", hand_scheduler(), "0s");
+  doc["outages"] = {{{"kind", "device_failures"}, {"devices", "d-edge-1"},
+                     {"windows", json::array({json::array({"0.5s", "2s"})})}}};
+  doc["on_device_failure"] = {{"policy", "retry"}, {"max_retries", 2}};
+  const LoadResult r = load(doc);
+  ASSERT_TRUE(r.ok()) << r.error_text();
+  const auto twin = models::testing::run_twin(r.scenario->fleet);
+  const PlacementRecords& p = twin->fleet().placements();
+  ASSERT_EQ(p.size(), 4u);
+  const sim::Time ms = kMillisecond;
+  EXPECT_EQ(p.device, (std::vector<std::uint32_t>{0, 1, 1, 0}));
+  EXPECT_EQ(p.queued_ns, (std::vector<sim::Time>{100 * ms, 200 * ms, 500 * ms, 3000 * ms}));
+  EXPECT_EQ(p.decided_ns, (std::vector<sim::Time>{230 * ms, 360 * ms, 625 * ms, 3130 * ms}));
+  EXPECT_EQ(p.score, (std::vector<std::int64_t>{62, 62, 25, 62}));
+  const models::RequestRecords& q = twin->fleet().requests();
+  ASSERT_EQ(q.size(), 3u);
+  for (std::size_t k = 0; k < q.size(); ++k) {
+    EXPECT_EQ(q.outcome[k], static_cast<std::uint8_t>(models::RequestOutcome::kCompleted));
+  }
+  EXPECT_EQ(twin->fleet().retried(), 1u);
 }
 
 TEST_F(SchedulerScenario, APlacementStillUnschedulableAtTheEndIsPending) {
