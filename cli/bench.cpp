@@ -6,10 +6,12 @@
 
 #include <boost/program_options.hpp>
 
+#include "cli/bench_federated.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/engine.h"
 #include "network/flow_churn.h"
+#include "scheduler_plugins/placement/placement_bench.h"
 #include "sim/hold_model.h"
 
 namespace po = boost::program_options;
@@ -80,6 +82,41 @@ int bench_network(const po::variables_map& vm, const network::FlowChurnConfig& c
   return kExitOk;
 }
 
+int bench_scheduler(const po::variables_map& vm,
+                    scheduler_plugins::placement::PlacementBenchConfig config,
+                    const std::string& arch) {
+  config.arch = arch;
+  if (!(config.edge_share >= 0.0 && config.edge_share <= 1.0)) {
+    throw BadInput{"--edge-share: expected a fraction in [0, 1]"};
+  }
+  if (config.templates < 1) throw BadInput{"--templates: expected a positive count"};
+  scheduler_plugins::placement::PlacementBenchResult r;
+  try {
+    r = scheduler_plugins::placement::run_placement_bench(config);
+  } catch (const std::invalid_argument& e) {
+    throw BadInput{e.what()};
+  }
+  if (vm.count("json")) {
+    std::printf(
+        "{\"benchmark\":\"scheduler\",\"arch\":\"%s\",\"nodes\":%d,\"scorers\":%d,"
+        "\"sample_pct\":%d,\"pods\":%d,\"templates\":%d,\"edge_share\":%g,\"seed\":%llu,"
+        "\"placed\":%d,\"unschedulable\":%d,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+        "\"placements_per_s\":%.0f,\"placements_per_cpu_s\":%.0f,\"nodes_recomputed\":%lld,"
+        "\"rebuilds\":%lld,\"decisions_hash\":\"%016llx\",\"threads\":%d,\"flow_batch\":%d}\n",
+        arch.c_str(), config.nodes, config.scorers, config.sample_pct, config.pods,
+        config.templates, config.edge_share, static_cast<unsigned long long>(config.seed),
+        r.placed, r.unschedulable, r.wall_s, r.cpu_s, r.placements_per_s, r.placements_per_cpu_s,
+        static_cast<long long>(r.nodes_recomputed), static_cast<long long>(r.rebuilds),
+        static_cast<unsigned long long>(r.decisions_hash), config.threads, config.batch_size);
+  } else {
+    std::printf("%s scheduler, %d nodes, %d scorers, %d%% scored: %d pods (%d unschedulable) in "
+                "%.3f s = %.0f placements/s (%.0f per CPU second)\n",
+                arch.c_str(), config.nodes, config.scorers, config.sample_pct, config.pods,
+                r.unschedulable, r.wall_s, r.placements_per_s, r.placements_per_cpu_s);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int bench_command(const std::vector<std::string>& args) {
@@ -87,6 +124,8 @@ int bench_command(const std::vector<std::string>& args) {
   std::string what, list;
   std::uint64_t pending = 10'000, events = 10'000'000;
   network::FlowChurnConfig churn;
+  scheduler_plugins::placement::PlacementBenchConfig placement;
+  std::string arch;
   options.add_options()
       ("help,h", "show this help")
       ("what", po::value(&what), "what to measure: engine or network")
@@ -101,13 +140,36 @@ int bench_command(const std::vector<std::string>& args) {
       ("local", po::value(&churn.local)->default_value(churn.local),
        "network: fraction of new flows that stay inside their site")
       ("same-instant", "network: finish and start at one instant (one solve per pair)")
+      ("nodes", po::value(&placement.nodes)->default_value(placement.nodes),
+       "scheduler: cluster nodes (Google 2011 trace mix + edge devices)")
+      ("scorers", po::value(&placement.scorers)->default_value(placement.scorers),
+       "scheduler: score plug-ins, 1..10 (docs/scheduling.md)")
+      ("sample-pct", po::value(&placement.sample_pct)->default_value(placement.sample_pct),
+       "scheduler: percentage of nodes to score, 0 = adaptive (framework only)")
+      ("pods", po::value(&placement.pods)->default_value(placement.pods),
+       "scheduler: pods placed one after another")
+      ("arch", po::value(&arch)->default_value("incremental"),
+       "scheduler: incremental, framework, parallel or batch")
+      ("threads", po::value(&placement.threads)->default_value(placement.threads),
+       "scheduler: worker threads of --arch parallel (decisions do not depend on it)")
+      ("flow-batch", po::value(&placement.batch_size)->default_value(placement.batch_size),
+       "scheduler: pods per min-cost-flow problem of --arch batch")
+      ("edge-share", po::value(&placement.edge_share)->default_value(placement.edge_share),
+       "scheduler: fraction of nodes that are edge devices")
+      ("templates", po::value(&placement.templates)->default_value(placement.templates),
+       "scheduler: pod templates (deployments)")
+      ("seed", po::value(&placement.seed)->default_value(placement.seed),
+       "scheduler: seed of the cluster and the workload")
       ("json", "print one JSON object: {\"events_per_s\": ...} (engine) or "
-               "{\"flow_changes_per_s\": ...} (network)");
+               "{\"flow_changes_per_s\": ...} (network), {\"placements_per_s\": ...} (scheduler)");
+  FederatedBenchOptions federated;
+  add_federated_options(options, federated);
   const po::variables_map vm = parse_options(args, options, "what");
   if (vm.count("help") || what.empty()) {
     std::cout << "Throughput figures for CI gates. `engine`: the hold model (each event schedules\n"
                  "one more at now + Exp(1ms)) on the sequential engine. `network`: exact max-min\n"
-                 "re-solves under flow churn (one flow finishes, another starts).\n\n"
+                 "re-solves under flow churn (one flow finishes, another starts). `scheduler`:\n"
+                 "pods of generated deployments placed one by one on a generated cluster.\n\n"
               << options << "\n";
     return what.empty() && !vm.count("help") ? kExitBadInput : kExitOk;
   }
@@ -116,11 +178,9 @@ int bench_command(const std::vector<std::string>& args) {
     churn.same_instant = vm.count("same-instant") != 0;
     return bench_network(vm, churn);
   }
-  if (what == "scheduler") {
-    throw BadInput{"'bench " + what + "' arrives with the " + what +
-                   " model; available now: engine, network"};
-  }
-  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, network"};
+  if (what == "scheduler") return bench_scheduler(vm, placement, arch);
+  if (what == "federated") return bench_federated(vm, federated);
+  throw BadInput{"unknown benchmark '" + what + "'; valid: engine, federated, network, scheduler"};
 }
 
 }  // namespace edgetwin::cli

@@ -7,6 +7,7 @@
 #include <boost/program_options/errors.hpp>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 
 namespace {
 
@@ -18,8 +19,10 @@ constexpr const char* kUsage =
     "  validate SCENARIO   parse and check a scenario; --print shows it with defaults filled in\n"
     "  bench engine        event-loop throughput (hold model), --json for CI gates\n"
     "  bench network       exact max-min re-solves under flow churn, --json for CI gates\n"
+    "  bench scheduler     placements/s of the placement schedulers, --json for CI gates\n"
     "\n"
-    "`edgetwin COMMAND --help` describes each command's options.\n"
+    "`edgetwin COMMAND --help` describes each command's options. Every command also takes\n"
+    "--plugin PATH (repeatable): load an out-of-tree plug-in library first.\n"
     "Exit codes: 0 success, 1 internal error, 2 bad input.\n";
 
 }  // namespace
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   try {
+    load_plugin_options(args);  // out-of-tree plug-ins first, so that everything can name them
     if (command == "run") return run_command(args);
     if (command == "validate") return validate_command(args);
     if (command == "bench") return bench_command(args);

@@ -11,6 +11,9 @@
 
 namespace edgetwin::scheduler_plugins {
 
+// The plug-in API version: raise it when a plug-in interface, a type plug-ins read (NodeTable,
+// PodSpec) or Registry changes incompatibly, so that out-of-tree libraries built before are
+// refused with both versions named (loader.h) instead of misbehaving.
 inline constexpr int kPluginApiVersion = 1;
 
 template <class Interface>

@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev
   libhdf5-dev hdf5-tools
   libtbb-dev libeigen3-dev
+  zlib1g-dev dataset-fashion-mnist
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

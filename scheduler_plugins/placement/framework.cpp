@@ -54,6 +54,10 @@ NodeSpec node_from_device_type(const models::DeviceType& type, std::string name,
   spec.labels = type.labels();
   spec.site = std::move(site);
   spec.zone = std::move(zone);
+  spec.edge.accelerators = type.accelerators;
+  spec.edge.container_start_s = type.container_start.mean();
+  spec.edge.core_power_w = (type.max_power_w - type.idle_power_w) / std::max(1, type.cores);
+  spec.edge.accelerator_power_w = type.accelerator_power_w;
   return spec;
 }
 
@@ -106,6 +110,7 @@ int NodeTable::add_node(NodeSpec spec) {
   images_.push_back(std::move(images));
   site_.push_back(intern(site_names_, spec.site));
   zone_.push_back(intern(zone_names_, spec.zone));
+  edge_.add(spec.edge, arch_.back(), accelerator_.back());
   for (std::vector<int>& counts : pod_label_count_) counts.push_back(0);
   for (std::vector<int>& counts : anti_term_count_) counts.push_back(0);
   return node;
@@ -130,6 +135,13 @@ bool NodeTable::has_image(int node, int image) const {
 int NodeTable::pod_label_id(std::string_view label) const {
   for (std::size_t i = 0; i < pod_label_names_.size(); ++i) {
     if (pod_label_names_[i] == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int NodeTable::site_id(std::string_view site) const {
+  for (std::size_t i = 0; i < site_names_.size(); ++i) {
+    if (site_names_[i] == site) return static_cast<int>(i);
   }
   return -1;
 }
@@ -176,6 +188,7 @@ void NodeTable::bind(int node, const PodSpec& pod) {
     }
     ++anti_term_count_[id][node];
   }
+  edge_.bind(node, pod.edge);
   if (!pod.image.empty()) {
     const int id = intern_image(pod.image);
     if (!has_image(node, id)) {
@@ -190,6 +203,7 @@ void NodeTable::unbind(int node, const PodSpec& pod) {
   req_mem_[node] -= pod.memory_bytes;
   non_zero_req_cpu_[node] -= non_zero_cpu(pod.cpu_milli);
   non_zero_req_mem_[node] -= non_zero_memory(pod.memory_bytes);
+  edge_.req_accelerators_[node] -= pod.edge.accelerators;
   for (const std::string& label : pod.labels) {
     const int id = pod_label_id(label);
     if (id >= 0) --pod_label_count_[id][node];
@@ -215,14 +229,13 @@ void NodeTable::drop_image(int node, int image) {
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse) {
   std::int64_t max = 0;
   for (std::int64_t s : scores) max = std::max(max, s);
-  if (max == 0) {
-    if (reverse) std::fill(scores.begin(), scores.end(), kMaxNodeScore);
-    return;
-  }
-  for (std::int64_t& s : scores) {
-    s = kMaxNodeScore * s / max;
-    if (reverse) s = kMaxNodeScore - s;
-  }
+  for (std::int64_t& s : scores) s = normalized_score(s, max, reverse);
+}
+
+std::int64_t normalized_score(std::int64_t score, std::int64_t max, bool reverse) {
+  if (max == 0) return reverse ? kMaxNodeScore : score;
+  const std::int64_t s = kMaxNodeScore * score / max;
+  return reverse ? kMaxNodeScore - s : s;
 }
 
 int num_feasible_nodes_to_find(int num_nodes, int percentage_of_nodes_to_score) {
@@ -308,9 +321,23 @@ Framework::Result Framework::select(const NodeTable& nodes, const PodSpec& pod) 
 Framework::Result Framework::schedule(NodeTable& nodes, const PodSpec& pod) {
   Result result = select(nodes, pod);
   if (result.node < 0) return result;
-  for (Entry& e : plugins_) e.plugin->reserve(nodes, pod, result.node);
-  nodes.bind(result.node, pod);
+  bind(nodes, pod, result.node);
   return result;
+}
+
+bool Framework::feasible(const NodeTable& nodes, const PodSpec& pod, int node) {
+  for (Entry& e : plugins_) {
+    if (!e.plugin->pre_filter(nodes, pod)) return false;
+  }
+  for (const Entry& e : plugins_) {
+    if (e.plugin->has_filter() && !e.plugin->filter(nodes, pod, node)) return false;
+  }
+  return true;
+}
+
+void Framework::bind(NodeTable& nodes, const PodSpec& pod, int node) {
+  for (Entry& e : plugins_) e.plugin->reserve(nodes, pod, node);
+  nodes.bind(node, pod);
 }
 
 }  // namespace edgetwin::scheduler_plugins::placement

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "scheduler_plugins/placement/edge.h"
+
 namespace edgetwin::models {
 struct DeviceType;
 }
@@ -96,6 +98,7 @@ struct PodSpec {
   std::vector<TopologySpreadConstraint> topology_spread;
   std::vector<PodAntiAffinityTerm> anti_affinity;
   std::string image;  // "" for none
+  EdgePodSpec edge;   // edge plug-ins (edge_plugins.h)
 };
 
 // One node as added; the table stores it column-wise.
@@ -110,10 +113,12 @@ struct NodeSpec {
   std::vector<std::string> images;  // names; sizes come from NodeTable::set_image_size
   std::string site;
   std::string zone;
+  EdgeNodeSpec edge;
 };
 
 // A node built from a catalog device type: cores x 1000 millicores, its memory, arch,
-// accelerator and labels().
+// accelerator and labels(); edge: accelerator units, mean container start, power per busy core
+// ((max - idle) / cores) and per busy accelerator (device_type stays -1: the caller's index).
 NodeSpec node_from_device_type(const models::DeviceType& type, std::string name, std::string site,
                                std::string zone);
 
@@ -139,6 +144,12 @@ class NodeTable {
   int pods_with_anti_affinity(int term, int node) const { return anti_term_count_[term][node]; }
   int domain(TopologyKey key, int node) const;  // node index, site id or zone id
   int domain_count(TopologyKey key) const;
+  // Sites: interned from the nodes' `site`, or added without nodes (a storage or registry site)
+  // so that the edge plug-ins can name them. Ids are dense, in order of first appearance.
+  int add_site(std::string_view site) { return intern(site_names_, site); }
+  int site_id(std::string_view site) const;  // -1 when unknown
+  int site_count() const { return static_cast<int>(site_names_.size()); }
+  const std::string& site_name(int site) const { return site_names_[site]; }
 
   // Bind: the pod's requests are added, its labels and anti-affinity terms counted, its image
   // recorded on the node.
@@ -166,6 +177,7 @@ class NodeTable {
   std::vector<std::vector<int>> images_;  // image ids present, per node
   std::vector<int> site_;
   std::vector<int> zone_;
+  EdgeColumns edge_;
 
  private:
   int intern_image(std::string_view image);
@@ -192,6 +204,8 @@ class Plugin {
   virtual bool has_score() const { return false; }
   // Once per cycle before filtering; false rejects the pod outright.
   virtual bool pre_filter(const NodeTable&, const PodSpec&) { return true; }
+  // filter() and score() are const and may be called concurrently for different nodes (the
+  // parallel scheduler does): they only read the table and what pre_filter / pre_score stored.
   virtual bool filter(const NodeTable&, const PodSpec&, int /*node*/) const { return true; }
   virtual void pre_score(const NodeTable&, const PodSpec&, std::span<const int> /*nodes*/) {}
   virtual std::int64_t score(const NodeTable&, const PodSpec&, int /*node*/) const { return 0; }
@@ -203,6 +217,8 @@ class Plugin {
 // Kubernetes' DefaultNormalizeScore: score * kMaxNodeScore / max; reversed: kMaxNodeScore minus
 // that; when max is 0, all kMaxNodeScore if reversed, else unchanged (all 0).
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse);
+// The same for one score, given the maximum over the scored nodes (computed from 0).
+std::int64_t normalized_score(std::int64_t score, std::int64_t max, bool reverse);
 
 // How many feasible nodes one cycle looks for (kube-scheduler's numFeasibleNodesToFind):
 // all when num_nodes < 100 or percentage >= 100; percentage <= 0 is adaptive:
@@ -234,6 +250,18 @@ class Framework {
   std::span<const int> last_feasible() const { return feasible_; }
   std::span<const std::int64_t> last_totals() const { return totals_; }
   int next_start_node_index() const { return next_start_; }
+
+  // For the other architectures over the same configuration (batch_scheduler.h,
+  // parallel_scheduler.h): the plug-ins in the order added, with their weights.
+  int percentage_of_nodes_to_score() const { return percentage_; }
+  int plugin_count() const { return static_cast<int>(plugins_.size()); }
+  Plugin& plugin(int i) { return *plugins_[i].plugin; }
+  const Plugin& plugin(int i) const { return *plugins_[i].plugin; }
+  std::int64_t weight(int i) const { return plugins_[i].weight; }
+  // PreFilter and Filter of every plug-in for `pod` on `node` alone, against the current state.
+  bool feasible(const NodeTable& nodes, const PodSpec& pod, int node);
+  // Reserve (every plug-in) and Bind `pod` onto `node`, as schedule() does with its winner.
+  void bind(NodeTable& nodes, const PodSpec& pod, int node);
 
  private:
   struct Entry {

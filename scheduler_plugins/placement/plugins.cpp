@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "scheduler_plugins/placement/edge_plugins.h"
+
 namespace edgetwin::scheduler_plugins::placement {
 namespace {
 
@@ -111,18 +113,9 @@ class ImageLocality final : public Plugin {
     image_ = pod.image.empty() ? -1 : t.image_id(pod.image);
   }
   std::int64_t score(const NodeTable& t, const PodSpec&, int n) const override {
-    constexpr std::int64_t kMin = 23 * kMiB;
-    constexpr std::int64_t kMax = 1000 * kMiB;  // per container; one container per pod here
-    std::int64_t sum = 0;
-    if (image_ >= 0 && t.has_image(n, image_)) {
-      // The size scaled by the spread, the share of all nodes that hold the image (computed in
-      // this order, as kube-scheduler's scaledImageScore does).
-      const double spread =
-          static_cast<double>(t.nodes_with_image(image_)) / static_cast<double>(t.size());
-      sum = static_cast<std::int64_t>(static_cast<double>(t.image_size(image_)) * spread);
-    }
-    sum = std::clamp(sum, kMin, kMax);
-    return kMaxNodeScore * (sum - kMin) / (kMax - kMin);
+    if (image_ < 0) return image_locality_score(false, 0, 0, t.size());
+    return image_locality_score(t.has_image(n, image_), t.image_size(image_),
+                                t.nodes_with_image(image_), t.size());
   }
 
  private:
@@ -272,7 +265,7 @@ class PodTopologySpread final : public Plugin {
           seen = 1;
         }
       }
-      weight_[i] = std::log(static_cast<double>(size) + 2.0);
+      weight_[i] = spread_weight(size);
     }
   }
   // round(sum over soft constraints of count(node's domain) x weight + maxSkew - 1).
@@ -282,8 +275,7 @@ class PodTopologySpread final : public Plugin {
     for (std::size_t i = 0; i < pod.topology_spread.size(); ++i) {
       const TopologySpreadConstraint& k = pod.topology_spread[i];
       if (k.do_not_schedule) continue;
-      sum +=
-          static_cast<double>(soft_counts_[i][t.domain(k.key, n)]) * weight_[i] + (k.max_skew - 1);
+      sum += spread_term(soft_counts_[i][t.domain(k.key, n)], weight_[i], k.max_skew);
     }
     return std::llround(sum);
   }
@@ -297,8 +289,7 @@ class PodTopologySpread final : public Plugin {
       min = std::min(min, s);
       max = std::max(max, s);
     }
-    for (std::int64_t& s : scores)
-      s = max == 0 ? kMaxNodeScore : kMaxNodeScore * (max + min - s) / max;
+    for (std::int64_t& s : scores) s = spread_normalized_score(s, max, min);
   }
 
  private:
@@ -361,6 +352,27 @@ class InterPodAffinity final : public Plugin {
 };
 
 }  // namespace
+
+std::int64_t image_locality_score(bool on_node, std::int64_t bytes, int nodes_with,
+                                  int total_nodes) {
+  constexpr std::int64_t kMin = 23 * kMiB;
+  constexpr std::int64_t kMax = 1000 * kMiB;  // per container; one container per pod here
+  std::int64_t sum = 0;
+  if (on_node) {
+    // The size scaled by the spread, the share of all nodes that hold the image (computed in
+    // this order, as kube-scheduler's scaledImageScore does).
+    const double spread = static_cast<double>(nodes_with) / static_cast<double>(total_nodes);
+    sum = static_cast<std::int64_t>(static_cast<double>(bytes) * spread);
+  }
+  sum = std::clamp(sum, kMin, kMax);
+  return kMaxNodeScore * (sum - kMin) / (kMax - kMin);
+}
+
+double spread_weight(std::size_t domains) { return std::log(static_cast<double>(domains) + 2.0); }
+
+std::int64_t spread_normalized_score(std::int64_t score, std::int64_t max, std::int64_t min) {
+  return max == 0 ? kMaxNodeScore : kMaxNodeScore * (max + min - score) / max;
+}
 
 std::int64_t broken_linear(const std::vector<ShapePoint>& shape, std::int64_t utilization) {
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -425,6 +437,7 @@ Registry<Plugin>& placement_registry() {
     Registry<Plugin> r;
     std::string error;
     if (!register_builtin_placement_plugins(r, &error)) throw std::logic_error(error);
+    if (!register_edge_placement_plugins(r, &error)) throw std::logic_error(error);
     return r;
   }();
   return registry;

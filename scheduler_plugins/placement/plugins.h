@@ -56,15 +56,29 @@ std::unique_ptr<Plugin> make_inter_pod_affinity();
 // bin-packing shape (0,0) (100,10)). False when a name is taken; `error` says which.
 bool register_builtin_placement_plugins(Registry<Plugin>& registry, std::string* error = nullptr);
 
-// The process-wide placement registry that scenarios resolve names in: the built-ins, registered
-// on first use, plus whatever out-of-tree libraries loaded with `--plugin` add to it. Not
-// thread-safe while plug-ins are being added; read-only afterwards.
+// The process-wide placement registry that scenarios resolve names in: the built-ins and the edge
+// plug-ins (edge_plugins.h), registered on first use, plus whatever out-of-tree libraries loaded
+// with `--plugin` add to it. Not thread-safe while plug-ins are being added; read-only afterwards.
 Registry<Plugin>& placement_registry();
 
 // kube-scheduler's default score weights (pkg/scheduler/apis/config/v1/default_plugins.go):
 // TaintToleration 3, NodeAffinity 2, PodTopologySpread 2, InterPodAffinity 2, NodeResourcesFit 1,
 // NodeResourcesBalancedAllocation 1, ImageLocality 1.
 void add_default_plugins(Framework& framework);
+
+// Per-node pieces of the formulas above, shared with IncrementalScheduler (one formula, one
+// place). ImageLocality's score of a node (`on_node`: it holds the image) for an image of `bytes`
+// held by `nodes_with` of `total_nodes` nodes.
+std::int64_t image_locality_score(bool on_node, std::int64_t bytes, int nodes_with,
+                                  int total_nodes);
+// PodTopologySpread: a soft constraint's weight over `domains` domains (ln(domains + 2)), one
+// constraint's term of the raw score, and NormalizeScore of one score given max and min over the
+// scored nodes (max computed from 0).
+double spread_weight(std::size_t domains);
+inline double spread_term(std::int64_t count, double weight, int max_skew) {
+  return static_cast<double>(count) * weight + (max_skew - 1);
+}
+std::int64_t spread_normalized_score(std::int64_t score, std::int64_t max, std::int64_t min);
 
 // The piecewise-linear function of RequestedToCapacityRatio over `shape` (scores already x10).
 std::int64_t broken_linear(const std::vector<ShapePoint>& shape, std::int64_t utilization);

@@ -262,6 +262,80 @@ TEST(EndToEnd, BenchEnginePrintsEventsPerSecondAsJson) {
   EXPECT_NE(c.out.find("\"events\":200000"), std::string::npos);
 }
 
+TEST(EndToEnd, BenchSchedulerPrintsPlacementsPerSecondAndEqualDecisionsAsJson) {
+  const Command inc = cli("bench scheduler --nodes 600 --pods 400 --scorers 10 --json");
+  ASSERT_EQ(inc.exit_code, 0);
+  EXPECT_EQ(inc.out.rfind("{\"benchmark\":\"scheduler\"", 0), 0u);
+  EXPECT_NE(inc.out.find("\"placements_per_s\":"), std::string::npos);
+  EXPECT_NE(inc.out.find("\"nodes\":600,\"scorers\":10,"), std::string::npos);
+  const Command fw = cli("bench scheduler --nodes 600 --pods 400 --arch framework --json");
+  ASSERT_EQ(fw.exit_code, 0);
+  const auto hash = [](const std::string& out) {
+    const std::size_t at = out.find("\"decisions_hash\":");
+    return at == std::string::npos ? std::string("none") : out.substr(at, 36);
+  };
+  EXPECT_EQ(hash(inc.out), hash(fw.out));  // exhaustive-equivalent, pod by pod
+}
+
+TEST(EndToEnd, BenchSchedulerRejectsBadOptionsWithExitTwo) {
+  for (const char* args : {"--arch teleport", "--sample-pct 50", "--arch framework --sample-pct 101",
+                           "--scorers 11", "--nodes -5", "--pods 0", "--edge-share 2",
+                           "--templates 0"}) {
+    const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << args;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << args;  // no partial output
+    EXPECT_NE(c.out.find("--"), std::string::npos) << args << ": " << c.out;  // names the option
+  }
+}
+
+TEST(EndToEnd, BenchFederatedTrainsAndRefusesBadSettingsWithExitTwo) {
+  const std::string base = "bench federated --data synthetic --clients 20 --rounds 3 ";
+  const Command ok = cli(base + "--per-round 5 --json");
+  ASSERT_EQ(ok.exit_code, 0);
+  EXPECT_EQ(ok.out.rfind("{\"benchmark\":\"federated\"", 0), 0u);
+  EXPECT_NE(ok.out.find("\"final_accuracy\":"), std::string::npos);
+  const std::pair<const char*, const char*> bad[] = {
+      {"--per-round 21", "per_round: 21 clients per round out of 20 clients"},
+      {"--alpha 0", "Dirichlet alpha must be a positive number"},
+      {"--strategy fedsgd", "valid: fedadam, fedavg, fedbuff, fedprox, fedyogi"},
+      {"--model cnn", "unknown model 'cnn'; valid: mlp, softmax"},
+      {"--compression zip", "unknown compression 'zip'"},
+  };
+  for (const auto& [option, message] : bad) {
+    const Command c = cli(base + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << option;  // no partial output
+  }
+  const Command missing = cli("bench federated --data /nonexistent-fl-dir --rounds 1 2>&1");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.out.find("/nonexistent-fl-dir/train-images-idx3-ubyte.gz: cannot open"),
+            std::string::npos)
+      << missing.out;
+}
+
+TEST(EndToEnd, BenchFederatedSimulateRunsInSimulatedTimeAndRefusesBadFleets) {
+  const std::string base = "bench federated --simulate --data synthetic --clients 20 --rounds 3 ";
+  const Command ok = cli(base + "--per-round 5 --over-selection 0.2 --mtbf 1h --json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_EQ(ok.out.rfind("{\"benchmark\":\"federated-simulated\"", 0), 0u);
+  EXPECT_NE(ok.out.find("\"completed\":true"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\"rounds\":3,"), std::string::npos) << ok.out;
+  const std::pair<const char*, const char*> bad[] = {
+      {"--fleet rpi4,rpi9", "fleet: unknown device type 'rpi9'; valid: rpi3"},
+      {"--access dsl", "access: unknown preset 'dsl'; valid: ethernet"},
+      {"--deadline -3s", "deadline: negative duration"},
+      {"--over-selection -1", "over_selection: expected >= 0"},
+      {"--site-size 0", "site-size: expected a positive integer"},
+  };
+  for (const auto& [option, message] : bad) {
+    const Command c = cli(base + option + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << option;
+    EXPECT_NE(c.out.find(message), std::string::npos) << option << ": " << c.out;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << option;  // no partial output
+  }
+}
+
 TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/default.json";
   const Command printed = cli("validate " + scenario + " --print");
@@ -270,6 +344,56 @@ TEST(EndToEnd, ValidatePrintsTheResolvedScenarioAndTheSchema) {
   const Command schema = cli("validate --schema");
   ASSERT_EQ(schema.exit_code, 0);
   EXPECT_NE(schema.out.find("\"$schema\""), std::string::npos);
+}
+
+TEST(EndToEnd, PluginLibrariesLoadBeforeAnyCommandAndAMissingOneIsBadInput) {
+  const std::string scenario = std::string(EDGETWIN_EXAMPLES) + "/mm1.json";
+  const std::string plugin = EDGETWIN_EXAMPLE_PLUGIN;
+  EXPECT_EQ(cli("validate " + scenario + " --plugin " + plugin).exit_code, 0);
+  EXPECT_EQ(cli("bench engine --pending 100 --events 1000 --plugin=" + plugin).exit_code, 0);
+  // The same library twice: its plug-in's name is taken the second time.
+  const Command twice = cli("validate " + scenario + " --plugin " + plugin + " --plugin " + plugin +
+                            " 2>&1");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.out.find("'LabelMatch' is already registered"), std::string::npos) << twice.out;
+  // A missing library: exit 2, the path named, and no result file.
+  const std::string out = work("plugin_missing.h5");
+  fs::remove(out);
+  const Command missing = cli("run " + scenario + " -o " + out + " --plugin no/such/lib.so 2>&1");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(
+      missing.out.find("edgetwin run: --plugin: plug-in library 'no/such/lib.so': no such file"),
+      std::string::npos)
+      << missing.out;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(cli("validate " + scenario + " --plugin 2>/dev/null").exit_code, 2);
+}
+
+TEST(EndToEnd, BenchSchedulerRunsTheParallelAndBatchArchitectures) {
+  const auto hash = [](const std::string& out) {
+    const std::size_t at = out.find("\"decisions_hash\":");
+    return at == std::string::npos ? std::string("none") : out.substr(at, 36);
+  };
+  const Command fw = cli("bench scheduler --nodes 600 --pods 400 --arch framework --json");
+  ASSERT_EQ(fw.exit_code, 0);
+  for (const char* threads : {"1", "2"}) {
+    const Command par = cli(std::string("bench scheduler --nodes 600 --pods 400 --arch parallel ") +
+                            "--threads " + threads + " --json");
+    ASSERT_EQ(par.exit_code, 0) << threads;
+    EXPECT_EQ(hash(par.out), hash(fw.out)) << threads << " threads";  // the same decisions
+    EXPECT_NE(par.out.find(std::string("\"threads\":") + threads), std::string::npos);
+  }
+  const Command batch =
+      cli("bench scheduler --nodes 600 --pods 400 --arch batch --flow-batch 32 --json");
+  ASSERT_EQ(batch.exit_code, 0);
+  EXPECT_NE(batch.out.find("\"arch\":\"batch\""), std::string::npos);
+  EXPECT_NE(batch.out.find("\"flow_batch\":32}"), std::string::npos);
+  for (const char* args :
+       {"--arch parallel --threads 0", "--arch batch --flow-batch 0", "--arch sequential"}) {
+    const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
+    EXPECT_EQ(c.exit_code, 2) << args;
+    EXPECT_EQ(c.out.find("{"), std::string::npos) << args;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "allocation_counter.h"
+#include "scheduler_plugins/placement/cluster_gen.h"
+#include "scheduler_plugins/placement/incremental_scheduler.h"
 #include "scheduler_plugins/placement/plugins.h"
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -67,6 +69,33 @@ TEST(Framework, ASecondCycleOfTheSameShapeAllocatesNothing) {
     EXPECT_EQ(test::stop_counting_allocations(), 0) << "percentage " << percentage;
     EXPECT_GE(again.node, 0);
   }
+}
+
+// Once every template has been scheduled (its cache built), placing more pods allocates nothing:
+// the dirty lists and trees are reused. Pods without images, since NodeTable::bind grows a node's
+// image list the first time an image lands there.
+TEST(IncrementalScheduler, PlacingPodsOfKnownTemplatesAllocatesNothing) {
+  ClusterOptions cluster;
+  cluster.nodes = 2000;
+  cluster.edge_share = 0.2;
+  NodeTable t;
+  generate_cluster(cluster, t);
+  WorkloadOptions workload;
+  workload.pods = 3000;
+  std::vector<PodSpec> templates = generate_pod_templates(workload);
+  for (PodSpec& p : templates) p.image.clear();
+  const std::vector<int> sequence = generate_pod_sequence(workload);
+  IncrementalScheduler scheduler(t, benchmark_plugins(kBenchmarkScorers));
+  for (const PodSpec& p : templates) scheduler.add_template(p);
+  // Warm-up: four rounds over the templates build every template's cache.
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < scheduler.templates(); ++i) scheduler.schedule(i);
+  }
+  test::start_counting_allocations();
+  int placed = 0;
+  for (int i = 0; i < 1000; ++i) placed += scheduler.schedule(sequence[i]).node >= 0;
+  EXPECT_EQ(test::stop_counting_allocations(), 0);
+  EXPECT_EQ(placed, 1000);
 }
 
 }  // namespace
