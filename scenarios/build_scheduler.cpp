@@ -15,6 +15,7 @@ void Builder::check_scheduler() {
   Json& s = r_["scheduler"];
   sp::SchedulerConfig config;
   config.architecture = s["architecture"].get<std::string>();
+  config.threads = s["threads"].get<int>();
   // The profile's lists where the scenario gives none (recorded in the resolved scenario).
   const std::vector<sp::ProfilePlugin> profile = sp::kube_default_profile();
   if (!s.contains("filter")) {

@@ -908,8 +908,13 @@ const ObjectSpec& scheduler_spec() {
               "scenario\").",
       .fields = {
           {.key = "architecture", .kind = Kind::kChoice,
-           .help = "queue: one placement per cycle, by priority then FIFO",
-           .default_json = "\"queue\"", .choices = {"queue"}},
+           .help = "queue: one placement per cycle, by priority then FIFO; parallel: the same, "
+                   "with Filter and Score on `threads` TBB threads (the same decisions)",
+           .default_json = "\"queue\"", .choices = {"queue", "parallel"}},
+          {.key = "threads", .kind = Kind::kInteger,
+           .help = "parallel: worker threads of the scheduler (wall-clock only: decisions and "
+                   "simulated cost do not depend on it)",
+           .default_json = "2", .min = 1, .max = 256},
           {.key = "plugin", .kind = Kind::kChoice,
            .help = "the profile whose filter and score plug-ins apply where `filter` or `score` "
                    "is not given; kube-default: kube-scheduler's default plug-ins and weights",

@@ -6,6 +6,7 @@
 
 #include "models/fleet_config.h"
 #include "scheduler_plugins/placement/framework.h"
+#include "scheduler_plugins/placement/parallel_scheduler.h"
 #include "scheduler_plugins/placement/plugins.h"
 
 namespace edgetwin::scheduler_plugins::placement {
@@ -115,10 +116,14 @@ class QueuePolicy final : public models::PlacementPolicy {
         return false;
       }
     }
+    name_ = config.architecture;
+    if (config.architecture == "parallel") {
+      parallel_ = std::make_unique<ParallelScheduler>(framework_, std::max(1, config.threads));
+    }
     return true;
   }
 
-  std::string name() const override { return "queue"; }
+  std::string name() const override { return name_; }
 
   void enqueue(std::uint32_t id, std::int32_t function, int priority, sim::Time) override {
     if (function_of_.size() <= id) function_of_.resize(std::size_t{id} + 1, -1);
@@ -143,7 +148,9 @@ class QueuePolicy final : public models::PlacementPolicy {
       return cost_.cost(0, 0);
     }
     for (std::uint32_t c : candidates) allowed_[c] = 1;
-    const Framework::Result r = framework_.schedule(nodes_, pods_[function_of_[d.id]]);
+    const PodSpec& pod = pods_[static_cast<std::size_t>(function_of_[d.id])];
+    const Framework::Result r =
+        parallel_ ? parallel_->schedule(nodes_, pod) : framework_.schedule(nodes_, pod);
     for (std::uint32_t c : candidates) allowed_[c] = 0;
     d.nodes_examined = static_cast<std::uint32_t>(r.nodes_examined);
     d.feasible = static_cast<std::uint32_t>(r.feasible);
@@ -186,6 +193,8 @@ class QueuePolicy final : public models::PlacementPolicy {
   std::vector<std::string> artifact_names_;  // by FleetConfig::artifacts index
   std::vector<std::uint8_t> allowed_;  // by node: a candidate of the current cycle
   std::size_t pending_ = 0;
+  std::string name_ = "queue";
+  std::unique_ptr<ParallelScheduler> parallel_;  // with architecture "parallel"; after framework_
 };
 
 }  // namespace
@@ -201,15 +210,18 @@ std::vector<ProfilePlugin> kube_default_profile() {
 }
 
 const std::vector<std::string>& architectures() {
-  static const std::vector<std::string> names = {"queue"};
+  static const std::vector<std::string> names = {"queue", "parallel"};
   return names;
 }
 
 std::unique_ptr<models::PlacementPolicy> make_fleet_policy(const SchedulerConfig& config,
                                                            const models::FleetConfig& fleet,
                                                            std::string* error) {
-  if (config.architecture != "queue") {
-    if (error) *error = "unknown scheduler architecture '" + config.architecture + "'; valid: queue";
+  if (config.architecture != "queue" && config.architecture != "parallel") {
+    if (error) {
+      *error = "unknown scheduler architecture '" + config.architecture +
+               "'; valid: queue, parallel";
+    }
     return nullptr;
   }
   auto policy = std::make_unique<QueuePolicy>(config, fleet);

@@ -47,7 +47,10 @@ struct ProfilePlugin {
 };
 
 struct SchedulerConfig {
-  std::string architecture = "queue";  // "queue": one placement per cycle, priority then FIFO
+  // "queue": one placement per cycle, priority then FIFO; "parallel": the same with Filter and
+  // Score on `threads` TBB threads (ParallelScheduler: the same decisions).
+  std::string architecture = "queue";
+  int threads = 1;
   std::vector<ProfilePlugin> plugins;  // in order; names from placement_registry()
   int percentage_of_nodes_to_score = 0;
   CostModel cost;
@@ -60,7 +63,7 @@ struct SchedulerConfig {
 // scores nothing here: only required anti-affinity is implemented).
 std::vector<ProfilePlugin> kube_default_profile();
 
-// The architectures make_fleet_policy knows: "queue".
+// The architectures make_fleet_policy knows: "queue", "parallel".
 const std::vector<std::string>& architectures();
 
 // The policy for one run of `fleet`; nullptr with `error` set when a plug-in name is unknown (the

@@ -278,6 +278,19 @@ TEST_F(SchedulerScenario, TheSameSeedGivesTheSamePlacementsTwice) {
   EXPECT_EQ(a->placements().device, b->placements().device);
   EXPECT_EQ(a->placements().score, b->placements().score);
   EXPECT_EQ(a->requests().end_ns, b->requests().end_ns);
+  // The parallel architecture makes the same decisions with 1 or 3 threads.
+  for (int threads : {1, 3}) {
+    json par = doc;
+    par["scheduler"] = {{"architecture", "parallel"}, {"threads", threads}};
+    const LoadResult rp = load(par);
+    ASSERT_TRUE(rp.ok()) << rp.error_text();
+    const auto c = models::testing::run_fleet(rp.scenario->fleet);
+    EXPECT_EQ(c->placement_policy()->name(), "parallel");
+    EXPECT_EQ(c->placements().decided_ns, a->placements().decided_ns) << threads;
+    EXPECT_EQ(c->placements().device, a->placements().device) << threads;
+    EXPECT_EQ(c->placements().score, a->placements().score) << threads;
+    EXPECT_EQ(c->requests().end_ns, a->requests().end_ns) << threads;
+  }
 }
 
 }  // namespace
