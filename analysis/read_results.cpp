@@ -4,6 +4,7 @@
 
 #include "analysis/detail/h5.h"
 #include "analysis/results.h"
+#include "analysis/sweep.h"
 
 namespace edgetwin::analysis {
 namespace {
@@ -148,17 +149,17 @@ Table read_table(hid_t file, const std::string& path) {
   return table;
 }
 
-std::string read_scenario(hid_t file) {
-  Handle dataset = open_dataset(file, "/scenario");
-  Handle type = check(H5Dget_type(dataset.get()), "/scenario");
+std::string read_scenario(hid_t file, const std::string& path = "/scenario") {
+  Handle dataset = open_dataset(file, path);
+  Handle type = check(H5Dget_type(dataset.get()), path);
   if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0) {
-    throw std::runtime_error("/scenario: not a fixed-length string");
+    throw std::runtime_error(path + ": not a fixed-length string");
   }
   const std::size_t size = H5Tget_size(type.get());
   Handle memory = detail::string_type(size);
   std::string buffer(size, '\0');
   check(H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-        "/scenario");
+        path);
   return trim_nulls(buffer.data(), size);
 }
 
@@ -206,7 +207,42 @@ ResultFile read_file(const std::string& path) {
   return result;
 }
 
+SweepFile read_sweep_file(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error("no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error("not an HDF5 file");
+  Handle file = check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening the file");
+  const hid_t f = file.get();
+  SweepFile result;
+  for (auto& [name, value] : read_attributes(f)) {
+    if (value.is_text) {
+      result.text_attributes[name] = value.text;
+    } else {
+      result.numeric_attributes[name] = value.number;
+    }
+  }
+  result.sweep = read_table(f, "/sweep");
+  for (std::size_t i = 0; i < result.sweep.rows; ++i) {
+    const std::string run = "/runs/" + sweep_run_name(i);
+    result.scenario_json.push_back(read_scenario(f, run + "/scenario"));
+    Handle summary = open_group(f, run + "/summary");
+    auto& values = result.summary.emplace_back();
+    for (auto& [name, value] : read_attributes(summary.get())) {
+      if (!value.is_text) values[name] = value.number;
+    }
+  }
+  return result;
+}
+
 }  // namespace
+
+SweepFile read_sweep(const std::string& path) {
+  try {
+    detail::Quiet quiet;
+    return read_sweep_file(path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot read sweep results " + path + ": " + e.what());
+  }
+}
 
 ResultFile read_results(const std::string& path) {
   try {

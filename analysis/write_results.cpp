@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 
 #include "analysis/detail/h5.h"
+#include "analysis/detail/result_writer.h"
 #include "analysis/results.h"
 
 namespace edgetwin::analysis {
@@ -38,8 +40,12 @@ void write_root_attributes(hid_t file, const scenarios::Scenario& scenario, cons
   write_attribute(file, "created_by", std::string("edgetwin run"));
 }
 
+}  // namespace
+
+namespace detail {
+
 void write_scenario_text(hid_t file, const std::string& json) {
-  const std::string what = "dataset /scenario";
+  const std::string what = "dataset scenario";
   Handle type = detail::string_type(json.size());
   Handle space = check(H5Screate(H5S_SCALAR), what);
   Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), what);
@@ -51,6 +57,12 @@ void write_scenario_text(hid_t file, const std::string& json) {
   padded.resize(std::max<std::size_t>(json.size(), 1), '\0');
   check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()), what);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::write_scenario_text;
 
 void write_sites(hid_t file, const models::FleetModel& model) {
   const models::FleetConfig& config = model.config();
@@ -497,23 +509,13 @@ void write_requests(hid_t file, const models::FleetModel& model,
   write_attribute(d, "workload", std::string("row in /workloads"));
 }
 
-void write_summary(hid_t file, const Summary& summary) {
-  Handle group = create_group(file, "summary");
-  for (const auto& [key, value] : summary.values) write_attribute(group.get(), key, value);
-}
 
 void write_file(const std::string& file_path, const scenarios::Scenario& scenario,
                 const models::FleetModel& model, const models::Twin* twin,
                 const RunInfo& info, const Summary& summary) {
   const models::NetworkActivity* network = twin ? twin->network() : nullptr;
   const models::Lifecycle* life = twin ? twin->lifecycle() : nullptr;
-  Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file properties");
-  check(H5Pset_obj_track_times(fcpl.get(), false), "file properties");
-  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file properties");
-  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "file properties");
-  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "file properties");
-  Handle file = check(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
-                      "creating the file");
+  Handle file = detail::create_file(file_path);
   write_root_attributes(file.get(), scenario, info);
   write_scenario_text(file.get(), scenario.resolved_json);
   write_sites(file.get(), model);
@@ -524,16 +526,8 @@ void write_file(const std::string& file_path, const scenarios::Scenario& scenari
   write_timeseries(file.get(), model, network, life);
   write_requests(file.get(), model, network, twin);
   if (network != nullptr) write_links(file.get(), *network, info.end_time);
-  write_summary(file.get(), summary);
+  detail::write_summary(file.get(), summary);
   check(H5Fclose(file.release()), "closing the file");
-}
-
-// Flushes a file (or directory) to stable storage, so a rename cannot outlive its content.
-void sync_path(const std::string& p, int flags) {
-  const int fd = ::open(p.c_str(), flags);
-  if (fd < 0) return;  // best effort: e.g. directories that cannot be opened
-  ::fsync(fd);
-  ::close(fd);
 }
 
 }  // namespace
@@ -559,14 +553,50 @@ void write_results(const std::string& path, const scenarios::Scenario& scenario,
 static void write_run(const std::string& path, const scenarios::Scenario& scenario,
                const models::FleetModel& model, const models::Twin* twin,
                const RunInfo& info, const Summary& summary) {
+  detail::write_atomically(path, [&](const std::string& temp) {
+    write_file(temp, scenario, model, twin, info, summary);
+  });
+}
+
+namespace detail {
+namespace {
+
+// Flushes a file (or directory) to stable storage, so a rename cannot outlive its content.
+void sync_path(const std::string& p, int flags) {
+  const int fd = ::open(p.c_str(), flags);
+  if (fd < 0) return;  // best effort: e.g. directories that cannot be opened
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+Handle create_file(const std::string& file_path) {
+  Handle fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file properties");
+  check(H5Pset_obj_track_times(fcpl.get(), false), "file properties");
+  Handle fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file properties");
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "file properties");
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "file properties");
+  return check(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()),
+               "creating the file");
+}
+
+void write_summary(hid_t parent, const Summary& summary) {
+  Handle props = untimed_group_props();
+  Handle group = check(H5Gcreate2(parent, "summary", H5P_DEFAULT, props.get(), H5P_DEFAULT),
+                       "group summary");
+  for (const auto& [key, value] : summary.values) write_attribute(group.get(), key, value);
+}
+
+void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
   const std::string temp = temp_path(path);
   // On failure the temporary file is removed, unless the name was taken by a directory (which
   // makes the create fail, and is not ours to remove).
   std::error_code ec;
   const bool ours = !std::filesystem::is_directory(temp, ec);
   try {
-    detail::Quiet quiet;
-    write_file(temp, scenario, model, twin, info, summary);
+    Quiet quiet;
+    write(temp);
     sync_path(temp, O_RDONLY);
     std::filesystem::rename(temp, path);
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -577,5 +607,7 @@ static void write_run(const std::string& path, const scenarios::Scenario& scenar
     throw std::runtime_error("cannot write results to " + path + ": " + e.what());
   }
 }
+
+}  // namespace detail
 
 }  // namespace edgetwin::analysis

@@ -143,7 +143,7 @@ int bench_command(const std::vector<std::string>& args) {
       ("nodes", po::value(&placement.nodes)->default_value(placement.nodes),
        "scheduler: cluster nodes (Google 2011 trace mix + edge devices)")
       ("scorers", po::value(&placement.scorers)->default_value(placement.scorers),
-       "scheduler: score plug-ins, 1..10 (docs/scheduling.md)")
+       "scheduler: score plug-ins, 1..20 (docs/scheduling.md)")
       ("sample-pct", po::value(&placement.sample_pct)->default_value(placement.sample_pct),
        "scheduler: percentage of nodes to score, 0 = adaptive (framework only)")
       ("pods", po::value(&placement.pods)->default_value(placement.pods),

@@ -14,6 +14,7 @@ inline constexpr int kExitBadInput = 2;
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 // Thrown for bad command-line or scenario input: main prints the message and exits 2.
 struct BadInput {

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  run [SCENARIO]      run a scenario (the bundled default without one); writes results.h5\n"
     "  validate SCENARIO   parse and check a scenario; --print shows it with defaults filled in\n"
+    "  sweep SCENARIO      --vary path=v1,v2,... with replications: a table with confidence intervals\n"
     "  bench engine        event-loop throughput (hold model), --json for CI gates\n"
     "  bench network       exact max-min re-solves under flow churn, --json for CI gates\n"
     "  bench scheduler     placements/s of the placement schedulers, --json for CI gates\n"
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(args);
     if (command == "validate") return validate_command(args);
     if (command == "bench") return bench_command(args);
-    std::fprintf(stderr, "edgetwin: unknown command '%s'; valid: run, validate, bench\n",
+    if (command == "sweep") return sweep_command(args);
+    std::fprintf(stderr, "edgetwin: unknown command '%s'; valid: run, validate, sweep, bench\n",
                  command.c_str());
     return kExitBadInput;
   } catch (const BadInput& e) {

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/progress.h"
+#include "cli/simulate.h"
 #include "models/network_activity.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
@@ -32,6 +33,8 @@ extern "C" void remove_temp_and_exit(int signal) {
   ::_exit(128 + signal);
 }
 
+}  // namespace
+
 // Bad output paths are bad input, found before the run rather than after it.
 void check_output_path(const std::string& output) {
   namespace fs = std::filesystem;
@@ -47,6 +50,17 @@ void check_output_path(const std::string& output) {
   if (fs::is_directory(output, ec)) throw BadInput{"-o " + output + ": is a directory"};
 }
 
+void remove_on_interrupt(const std::string& temp) {
+  if (temp.size() >= sizeof g_temp_path) return;
+  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+  std::signal(SIGINT, remove_temp_and_exit);
+  std::signal(SIGTERM, remove_temp_and_exit);
+}
+
+void keep_on_interrupt() { g_temp_path[0] = '\0'; }
+
+namespace {
+
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -57,6 +71,29 @@ std::string json_string(const std::string& s) {
 }
 
 }  // namespace
+
+analysis::RunInfo simulate(const scenarios::Scenario& scenario, sim::EventListKind list,
+                           bool show_progress, models::Twin& model) {
+  sim::Engine engine(model.lp_count(), list);
+  ProgressBar progress(scenario.fleet.duration);
+  if (show_progress) progress.attach(engine);
+  model.start(engine);
+  const sim::RunStats stats = engine.run(model, scenario.fleet.duration);
+  progress.finish();
+  model.finish(engine.now());
+
+  analysis::RunInfo info;
+  info.version = version();
+  info.scenario = scenario.name;
+  info.seed = scenario.fleet.seed;
+  info.threads = 1;
+  info.ranks = 1;
+  info.wall_seconds = stats.wall_seconds;
+  info.events = engine.events_handled();
+  info.end_time = engine.now();
+  info.event_list = sim::event_list_name(list);
+  return info;
+}
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("edgetwin run [SCENARIO] [options]");
@@ -103,24 +140,7 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   models::Twin model(scenario.fleet);
-  sim::Engine engine(model.lp_count(), list);
-  ProgressBar progress(scenario.fleet.duration);
-  if (!quiet) progress.attach(engine);
-  model.start(engine);
-  const sim::RunStats stats = engine.run(model, scenario.fleet.duration);
-  progress.finish();
-  model.finish(engine.now());
-
-  analysis::RunInfo info;
-  info.version = version();
-  info.scenario = scenario.name;
-  info.seed = scenario.fleet.seed;
-  info.threads = 1;
-  info.ranks = 1;
-  info.wall_seconds = stats.wall_seconds;
-  info.events = engine.events_handled();
-  info.end_time = engine.now();
-  info.event_list = sim::event_list_name(list);
+  const analysis::RunInfo info = simulate(scenario, list, !quiet, model);
   const analysis::Summary summary = analysis::summarize(model, info);
   const std::string temp = analysis::temp_path(output);
   if (temp.size() < sizeof g_temp_path) {

@@ -18,7 +18,7 @@ using ConstColMap = Eigen::Map<const Eigen::MatrixXd>;
 using ConstVecMap = Eigen::Map<const Eigen::VectorXd>;
 using VecMap = Eigen::Map<Eigen::VectorXd>;
 
-void grow(std::vector<double>& v, std::size_t n) {
+void grow(AlignedVector& v, std::size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
@@ -174,7 +174,9 @@ Evaluation Model::evaluate(std::span<const double> params, const Dataset& data) 
     const std::size_t lo = k * kEvalChunk, hi = std::min(n, lo + kEvalChunk);
     batch.resize(hi - lo);
     for (std::size_t i = lo; i < hi; ++i) batch[i - lo] = static_cast<std::uint32_t>(i);
-    rights[k] = correct(params, data, batch, scratch.local(), &losses[k]);
+    Scratch& s = scratch.local();
+    s.w.assign(params.begin(), params.end());  // aligned, see CacheAligned
+    rights[k] = correct(s.w, data, batch, s, &losses[k]);
   });
   double loss = 0.0, right = 0.0;
   for (std::size_t k = 0; k < chunks; ++k) {
@@ -192,6 +194,9 @@ LocalResult local_sgd(const Model& model, std::span<double> params, std::span<co
   if (samples.empty() || config.batch_size == 0) return r;
   s.order.assign(samples.begin(), samples.end());
   if (s.grad.size() != params.size()) s.grad.resize(params.size());
+  // Trained on aligned copies (see CacheAligned), written back at the end.
+  s.w.assign(params.begin(), params.end());
+  if (config.proximal_mu != 0.0) s.w0.assign(global.begin(), global.end());
   double loss_sum = 0.0, squares = 0.0, seen = 0.0;
   const double lr = config.learning_rate, mu = config.proximal_mu;
   for (std::uint32_t e = 0; e < config.epochs; ++e) {
@@ -202,14 +207,14 @@ LocalResult local_sgd(const Model& model, std::span<double> params, std::span<co
       if (config.max_steps != 0 && r.steps == config.max_steps) break;
       const std::size_t len = std::min<std::size_t>(config.batch_size, s.order.size() - at);
       const std::span<const std::uint32_t> batch(s.order.data() + at, len);
-      const BatchLoss l = model.loss_gradient(params, data, batch, s.grad, s);
+      const BatchLoss l = model.loss_gradient(s.w, data, batch, s.grad, s);
       loss_sum += l.mean;
       squares += l.sum_squares;
       seen += double(len);
-      VecMap w(params.data(), static_cast<Eigen::Index>(params.size()));
+      VecMap w(s.w.data(), static_cast<Eigen::Index>(s.w.size()));
       ConstVecMap g(s.grad.data(), static_cast<Eigen::Index>(params.size()));
       if (mu != 0.0) {
-        ConstVecMap w0(global.data(), static_cast<Eigen::Index>(global.size()));
+        ConstVecMap w0(s.w0.data(), static_cast<Eigen::Index>(s.w0.size()));
         w -= lr * (g + mu * (w - w0));
       } else {
         w -= lr * g;
@@ -217,6 +222,7 @@ LocalResult local_sgd(const Model& model, std::span<double> params, std::span<co
       ++r.steps;
     }
   }
+  std::copy(s.w.begin(), s.w.end(), params.begin());
   if (r.steps > 0) {
     r.mean_loss = loss_sum / r.steps;
     r.loss_rms = std::sqrt(squares / seen);

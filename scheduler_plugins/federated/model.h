@@ -3,7 +3,9 @@
 // driver treat every model alike. Eigen stays in model.cpp; this header is plain C++.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,12 +27,33 @@ struct ModelSpec {
   std::uint32_t hidden = 128;  // MLP only
 };
 
+// An allocator of 64-byte aligned storage. Eigen's vectorised loops (matrix products, bias sums,
+// the SGD step, row-wise exp and sums) peel a scalar head whose length depends on the address,
+// and the peeled elements round differently from the packed ones: the same numbers at another
+// address can train to other bits. Every buffer local_sgd and evaluate compute on is aligned to
+// the widest packet (AVX-512), so a result does not depend on which thread's scratch (or which
+// allocation) held the data. (loss and loss_gradient compute on the spans they are given.)
+template <class T>
+struct CacheAligned {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  CacheAligned() = default;
+  template <class U>
+  CacheAligned(const CacheAligned<U>&) {}  // NOLINT: allocators convert implicitly
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
+  template <class U>
+  bool operator==(const CacheAligned<U>&) const { return true; }
+};
+using AlignedVector = std::vector<double, CacheAligned<double>>;
+
 // Work buffers of one thread; they grow to the largest batch once and are then reused, so a
-// training step allocates nothing.
+// training step allocates nothing. `w` and `w0` hold aligned copies of the parameters being
+// trained (or evaluated) and of the global model.
 struct Scratch {
-  std::vector<double> x, pre, act, probs, grad_hidden;
+  AlignedVector x, pre, act, probs, grad_hidden;
   std::vector<std::uint32_t> order;
-  std::vector<double> grad;
+  AlignedVector grad, w, w0;
 };
 
 struct BatchLoss {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <iterator>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -140,8 +141,8 @@ bool plugin_config_from_name(std::string_view name, std::int64_t weight, PluginC
 bool plugin_scores(PluginKind kind) { return kind != PluginKind::kInterPodAffinity; }
 
 std::vector<PluginConfig> benchmark_plugins(int scorers) {
-  if (scorers < 1 || scorers > kBenchmarkScorers) {
-    throw std::invalid_argument("scorers must be in 1.." + std::to_string(kBenchmarkScorers) +
+  if (scorers < 1 || scorers > kMaxBenchmarkScorers) {
+    throw std::invalid_argument("scorers must be in 1.." + std::to_string(kMaxBenchmarkScorers) +
                                 ", got " + std::to_string(scorers));
   }
   // Every field spelled out: GCC 12 misreads the default shape's initializer list here.
@@ -151,15 +152,38 @@ std::vector<PluginConfig> benchmark_plugins(int scorers) {
   const FitArgs packing{FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 0}, {100, 10}}};
   const FitArgs cpu_heavy{FitStrategy::kLeastAllocated, 3, 1, spread_shape};
   const FitArgs peaked{FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 0}, {50, 10}, {100, 2}}};
+  // 11..20 (the paper's experiment asks for up to 20 soft constraints): further weighted
+  // NodeResourcesFit configurations, each computing its own score.
+  const FitArgs memory_heavy{FitStrategy::kLeastAllocated, 1, 3, spread_shape};
+  const FitArgs most_cpu{FitStrategy::kMostAllocated, 3, 1, spread_shape};
+  const FitArgs most_memory{FitStrategy::kMostAllocated, 1, 3, spread_shape};
+  const FitArgs fill_to_80{
+      FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 0}, {80, 10}, {100, 0}}};
+  const FitArgs spread_cpu{FitStrategy::kRequestedToCapacityRatio, 2, 1, spread_shape};
+  const FitArgs least_memory{FitStrategy::kLeastAllocated, 1, 2, spread_shape};
+  const FitArgs early_peak{
+      FitStrategy::kRequestedToCapacityRatio, 1, 1, {{0, 2}, {30, 10}, {100, 0}}};
+  const FitArgs most_cpu2{FitStrategy::kMostAllocated, 2, 1, spread_shape};
+  const FitArgs packing_memory{FitStrategy::kRequestedToCapacityRatio, 1, 2, {{0, 0}, {100, 10}}};
+  const FitArgs cpu_heavier{FitStrategy::kLeastAllocated, 5, 1, spread_shape};
   const std::pair<PluginKind, std::int64_t> kinds[] = {
       {PluginKind::kTaintToleration, 3},    {PluginKind::kNodeAffinity, 2},
       {PluginKind::kPodTopologySpread, 2},  {PluginKind::kNodeResourcesFit, 1},
       {PluginKind::kBalancedAllocation, 1}, {PluginKind::kImageLocality, 1},
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
       {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
+      {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
+      {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
+      {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 2},
+      {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 2},
+      {PluginKind::kNodeResourcesFit, 1},   {PluginKind::kNodeResourcesFit, 1},
   };
-  const FitArgs* fits[] = {&least, &least, &least,   &least,     &least,
-                           &least, &most,  &packing, &cpu_heavy, &peaked};
+  const FitArgs* fits[] = {&least,        &least,      &least,       &least,          &least,
+                           &least,        &most,       &packing,     &cpu_heavy,      &peaked,
+                           &memory_heavy, &most_cpu,   &most_memory, &fill_to_80,     &spread_cpu,
+                           &least_memory, &early_peak, &most_cpu2,   &packing_memory, &cpu_heavier};
+  static_assert(std::size(kinds) == kMaxBenchmarkScorers &&
+                std::size(fits) == kMaxBenchmarkScorers);
   std::vector<PluginConfig> out;
   for (int i = 0; i < scorers; ++i) {
     PluginConfig config{};

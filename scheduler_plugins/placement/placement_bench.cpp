@@ -41,8 +41,8 @@ PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config) {
   if (config.batch_size < 1) throw std::invalid_argument("--flow-batch: expected a positive count");
   if (config.nodes < 1) throw std::invalid_argument("--nodes: expected a positive count");
   if (config.pods < 1) throw std::invalid_argument("--pods: expected a positive count");
-  if (config.scorers < 1 || config.scorers > kBenchmarkScorers) {
-    throw std::invalid_argument("--scorers: expected 1.." + std::to_string(kBenchmarkScorers) +
+  if (config.scorers < 1 || config.scorers > kMaxBenchmarkScorers) {
+    throw std::invalid_argument("--scorers: expected 1.." + std::to_string(kMaxBenchmarkScorers) +
                                 ", got " + std::to_string(config.scorers));
   }
   if (config.sample_pct < 0 || config.sample_pct > 100) {

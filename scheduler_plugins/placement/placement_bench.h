@@ -40,7 +40,7 @@ struct PlacementBenchResult {
 };
 
 // Throws std::invalid_argument for an unknown arch (the message lists the valid ones), nodes < 1,
-// pods < 1, scorers outside 1..10, sample_pct outside 0..100, incremental with sample_pct != 100
+// pods < 1, scorers outside 1..20, sample_pct outside 0..100, incremental with sample_pct != 100
 // (it is exhaustive-equivalent only), threads < 1 or batch_size < 1.
 PlacementBenchResult run_placement_bench(const PlacementBenchConfig& config);
 

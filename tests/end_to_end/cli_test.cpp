@@ -279,8 +279,8 @@ TEST(EndToEnd, BenchSchedulerPrintsPlacementsPerSecondAndEqualDecisionsAsJson) {
 
 TEST(EndToEnd, BenchSchedulerRejectsBadOptionsWithExitTwo) {
   for (const char* args : {"--arch teleport", "--sample-pct 50", "--arch framework --sample-pct 101",
-                           "--scorers 11", "--nodes -5", "--pods 0", "--edge-share 2",
-                           "--templates 0"}) {
+                           "--scorers 21", "--scorers 0", "--nodes -5", "--pods 0",
+                           "--edge-share 2", "--templates 0"}) {
     const Command c = cli(std::string("bench scheduler --nodes 50 --pods 5 ") + args + " 2>&1");
     EXPECT_EQ(c.exit_code, 2) << args;
     EXPECT_EQ(c.out.find("{"), std::string::npos) << args;  // no partial output
