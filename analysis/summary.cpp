@@ -20,12 +20,13 @@ bool is_count(const std::string& key) {
          key == "warm_starts" || key == "deadline_misses" || key == "pulled_bytes" ||
          key == "requests_in_flight" || key == "network_bytes" || key == "outages" ||
          key == "network_in_flight" || key == "failures" ||
-         key == "battery_shutdowns" ||
+         key == "battery_shutdowns" || key.starts_with("placements") ||
          (key.starts_with("transfers") || key.starts_with("messages"));
 }
 
 bool is_latency(const std::string& key) {
   return (key.starts_with("latency_") || key.starts_with("transfer_time_") ||
+          key.starts_with("scheduling_latency_") ||
           key.starts_with("message_wait_")) &&
          key.ends_with("_s");
 }
@@ -111,6 +112,30 @@ Summary summarize(const models::FleetModel& model, const RunInfo& info) {
     for (int q : {50, 95, 99}) {
       s.values.emplace_back("latency_" + std::string(name) + "_p" + std::to_string(q) + "_s",
                             sim::to_seconds(detail::nearest_rank(*values, q)));
+    }
+  }
+  // With a scheduler: placements made, those found unschedulable at least once, those withdrawn
+  // and those still pending, and the percentiles of decided - queued over the placed ones.
+  if (model.placement_policy() != nullptr) {
+    const models::PlacementRecords& p = model.placements();
+    std::vector<sim::Time> waits;
+    double unschedulable = 0.0, pending = 0.0, withdrawn = 0.0;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const auto outcome = static_cast<models::PlacementOutcome>(p.outcome[i]);
+      const bool placed = outcome == models::PlacementOutcome::kPlaced;
+      if (placed) waits.push_back(p.decided_ns[i] - p.queued_ns[i]);
+      pending += outcome == models::PlacementOutcome::kPending ? 1.0 : 0.0;
+      withdrawn += outcome == models::PlacementOutcome::kWithdrawn ? 1.0 : 0.0;
+      // Failed attempts: all of them, but the last one of a placed placement.
+      unschedulable += p.attempts[i] > (placed ? 1u : 0u) ? 1.0 : 0.0;
+    }
+    s.values.insert(s.values.end(), {{"placements", static_cast<double>(waits.size())},
+                                     {"placements_unschedulable", unschedulable},
+                                     {"placements_withdrawn", withdrawn},
+                                     {"placements_pending", pending}});
+    for (int q : {50, 95, 99}) {
+      s.values.emplace_back("scheduling_latency_p" + std::to_string(q) + "_s",
+                            sim::to_seconds(detail::nearest_rank(waits, q)));
     }
   }
   return s;

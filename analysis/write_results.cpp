@@ -419,11 +419,50 @@ void write_network_events(hid_t events, const models::FleetConfig& config,
   }
 }
 
+// With a scheduler: one row per placement (docs/results.md).
+void write_placements(hid_t events, const models::FleetModel& model) {
+  if (model.placement_policy() == nullptr) return;
+  const models::PlacementRecords& p = model.placements();
+  TableWriter table(p.size());
+  table.add("queued_ns", p.queued_ns);
+  table.add("decided_ns", p.decided_ns);
+  table.add("device", p.device);
+  table.add("workload", p.workload);
+  table.add("function", p.function);
+  table.add("nodes_examined", p.nodes_examined);
+  table.add("feasible", p.feasible);
+  table.add("score", p.score);
+  table.add("attempts", p.attempts);
+  std::vector<std::string> outcome;
+  outcome.reserve(p.size());
+  for (std::uint8_t o : p.outcome) {
+    outcome.emplace_back(models::placement_outcome_name(static_cast<models::PlacementOutcome>(o)));
+  }
+  table.add("outcome", outcome);
+  Handle dataset = table.write(events, "placements");
+  const hid_t d = dataset.get();
+  write_attribute(d, "rows",
+                  std::string("one per placement of a new function instance (a request that "
+                              "found no idle instance), warmup included, in order of queueing; "
+                              "outcome placed, rejected (no candidate device was reachable) or "
+                              "pending (still waiting at the end)"));
+  write_attribute(d, "time_unit", std::string("ns since the start of the run"));
+  write_attribute(d, "decided_ns", std::string("end of the cycle that placed or rejected it; -1 "
+                                               "when pending"));
+  write_attribute(d, "device", std::string("row (= id) in /devices; 4294967295 unless placed"));
+  write_attribute(d, "nodes_examined", std::string("nodes its last cycle filtered"));
+  write_attribute(d, "feasible", std::string("nodes its last cycle found feasible and scored"));
+  write_attribute(d, "score", std::string("the chosen node's weighted total score"));
+  write_attribute(d, "attempts", std::string("scheduling cycles it went through"));
+  write_attribute(d, "scheduler", model.placement_policy()->name());
+}
+
 void write_requests(hid_t file, const models::FleetModel& model,
                     const models::NetworkActivity* network, const models::Twin* twin) {
   Handle group = create_group(file, "events");
   if (network != nullptr) write_network_events(group.get(), model.config(), *network);
   if (twin != nullptr) write_failures(group.get(), *twin);
+  write_placements(group.get(), model);
   const models::RequestRecords& r = model.requests();
   TableWriter table(r.size());
   table.add("arrival_ns", r.arrival_ns);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/device_catalog.h"
+#include "models/placement.h"
 #include "network/network.h"
 #include "sim/random.h"
 #include "sim/units.h"
@@ -332,6 +333,9 @@ struct FleetConfig {
   std::vector<Artifact> artifacts;  // container images and ML models
   std::vector<FunctionConfig> functions;
   std::uint32_t registry_site = 0;  // where images are pulled from (with a network)
+  // With a scheduler: builds the policy that chooses the device of every new function instance
+  // (models/placement.h); empty: instances start on the device dispatch sends a request to.
+  PlacementFactory make_placement;
 };
 
 // Why function `function` cannot run on device type `type` of `config` ("no execution time",

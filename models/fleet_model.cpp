@@ -7,7 +7,8 @@ namespace edgetwin::models {
 namespace {
 
 enum Kind : std::uint16_t {
-  kArrival = 1, kRequest = 2, kDeparture = 3, kSample = 4, kPulled = 5, kStarted = 6
+  kArrival = 1, kRequest = 2, kDeparture = 3, kSample = 4, kPulled = 5, kStarted = 6,
+  kCycleEnd = 7, kWake = 8, kExpire = 9  // with a scheduler only
 };
 constexpr std::uint32_t kNone = sim::PayloadPool<int>::kNone;
 constexpr std::uint32_t kWorkPurpose = sim::purpose_id("service-work");
@@ -57,6 +58,16 @@ std::string cannot_run_reason(const FleetConfig& config, std::size_t function, s
   if (kind == ExecutionTime::Kind::kWork && !(fn.work_s > 0.0)) return "no work";
   if (t.max_instances < 1) return "max_instances is 0";
   return "";
+}
+
+const char* placement_outcome_name(PlacementOutcome o) {
+  switch (o) {
+    case PlacementOutcome::kPlaced: return "placed";
+    case PlacementOutcome::kRejected: return "rejected";
+    case PlacementOutcome::kPending: return "pending";
+    case PlacementOutcome::kWithdrawn: return "withdrawn";
+  }
+  return "?";
 }
 
 const char* request_outcome_name(RequestOutcome o) {
@@ -173,6 +184,33 @@ FleetModel::FleetModel(FleetConfig config) : config_(std::move(config)), energy_
     records_.deadline_missed.reserve(reserve);
   }
   sampler_lp_ = static_cast<sim::LpId>(n_devices + sources_.size());
+  scheduler_lp_ = sampler_lp_ + 1;
+  if (config_.make_placement) {
+    policy_ = config_.make_placement(config_);
+    pending_by_source_.resize(sources_.size());
+    pending_head_.assign(sources_.size(), 0);
+    // Which sources may send requests to each device: its own (scope device) or those whose
+    // dispatch group holds it.
+    device_source_begin_.assign(n_devices + 1, 0);
+    auto for_each_candidate = [&](const Source& src, auto&& fn) {
+      if (src.device != kNone) {
+        fn(src.device);
+      } else {
+        for (std::uint32_t k = 0; k < src.group_size; ++k) fn(dispatch_devices_[src.group_begin + k]);
+      }
+    };
+    for (const Source& src : sources_) {
+      for_each_candidate(src, [&](std::uint32_t d) { ++device_source_begin_[d + 1]; });
+    }
+    for (std::size_t d = 0; d < n_devices; ++d) {
+      device_source_begin_[d + 1] += device_source_begin_[d];
+    }
+    device_sources_.resize(device_source_begin_[n_devices]);
+    std::vector<std::uint32_t> next(device_source_begin_.begin(), device_source_begin_.end() - 1);
+    for (std::uint32_t s = 0; s < sources_.size(); ++s) {
+      for_each_candidate(sources_[s], [&](std::uint32_t d) { device_sources_[next[d]++] = s; });
+    }
+  }
   series_ = {{"in_system", "requests", {}, {}},
              {"busy_cores", "cores", {}, {}},
              {"utilisation", "fraction", {}, {}},
@@ -305,7 +343,8 @@ void FleetModel::add_sources(std::uint32_t w, double& expected) {
 }
 
 std::uint32_t FleetModel::lp_count() const {
-  return static_cast<std::uint32_t>(config_.devices.size() + sources_.size() + 1);
+  return static_cast<std::uint32_t>(config_.devices.size() + sources_.size() + 1 +
+                                    (policy_ ? 1 : 0));
 }
 
 void FleetModel::start(sim::Engine& engine) {
@@ -328,8 +367,15 @@ void FleetModel::handle(const sim::Event& event, sim::Engine& engine) {
     case kSample: on_sample(engine); break;
     case kPulled: on_pulled(event, engine); break;
     case kStarted: on_started(event, engine); break;
+    case kCycleEnd: on_cycle_end(event.time, engine); break;
+    case kWake:
+      if (event.time == wake_at_) wake_at_ = sim::kTimeMax;
+      kick(event.time, engine);
+      break;
+    case kExpire: expire_idle(event.target, event.time); break;
     default: throw std::logic_error("fleet model: unknown event kind " + std::to_string(event.kind));
   }
+  if (released_) flush_released(event.time, engine);
 }
 
 bool FleetModel::reachable(std::uint32_t device) const {
@@ -429,17 +475,26 @@ void FleetModel::on_arrival(const sim::Event& event, sim::Engine& engine) {
 
 void FleetModel::dispatch(std::uint32_t slot, sim::LpId from, sim::Time now,
                           sim::Engine& engine) {
-  Request& r = requests_[slot];
-  Source& src = sources_[r.source];
-  const WorkloadConfig& wl = config_.workloads[r.workload];
-  const std::uint32_t previous = r.device;  // kNoDevice at the first dispatch
-  const std::uint32_t device = pick_device(r.source);
+  if (policy_ && config_.workloads[requests_[slot].workload].function >= 0) {
+    dispatch_placed(slot, from, now, engine);
+    return;
+  }
+  const std::uint32_t device = pick_device(requests_[slot].source);
   if (device == kNoDevice) {
-    const Request rejected = r;
+    const Request rejected = requests_[slot];
     requests_.release(slot);
     record(kNoDevice, rejected, now, RequestOutcome::kRejected, engine);
     return;
   }
+  send(slot, device, from, now, engine);
+}
+
+void FleetModel::send(std::uint32_t slot, std::uint32_t device, sim::LpId from, sim::Time now,
+                      sim::Engine& engine) {
+  Request& r = requests_[slot];
+  Source& src = sources_[r.source];
+  const WorkloadConfig& wl = config_.workloads[r.workload];
+  const std::uint32_t previous = r.device;  // kNoDevice at the first dispatch
   // The execution time on the chosen device, drawn at the first dispatch. A retry on a device of
   // the same type keeps it; on another type, plain work is rescaled by core speed and a
   // function's time drawn again (from the source's stream).
@@ -477,7 +532,9 @@ void FleetModel::on_request(const sim::Event& event, sim::Engine& engine) {
     return;
   }
   // A retried request's queueing time also covers its time on the devices that failed.
-  r.at_device = r.retries == 0 ? event.time : sim::add_saturating(r.arrival, r.request_leg);
+  // With a scheduler, the wait for its placement counts as queueing too.
+  r.at_device =
+      r.retries == 0 ? event.time - r.sched_wait : sim::add_saturating(r.arrival, r.request_leg);
   r.next = kNone;
   if (queue_head_[device] == kNone && try_start(device, slot, event.time, engine)) return;
   if (queue_tail_[device] == kNone) {
@@ -506,7 +563,9 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
   bool cold = false;
   if (fn != nullptr) {
     expire_idle(device, now);
-    instance = find_idle(device, f);
+    // With a scheduler a request brings its instance: the idle one it claimed at dispatch, or
+    // the reservation of a new one (never another request's idle instance).
+    instance = policy_ ? r.instance : find_idle(device, f);
     if (instance == kNone) {
       // A new instance: a free slot and memory, made by removing idle instances of other
       // functions, least recently used first; without either, the request waits.
@@ -531,6 +590,7 @@ bool FleetModel::try_start(std::uint32_t device, std::uint32_t slot, sim::Time n
       instance_state_[instance] = kStarting;
       memory_free_[device] -= fn->memory_bytes;
       cold = true;
+      r.reserved = false;  // the reservation is the instance's now
     } else {
       instance_state_[instance] = kBusy;
     }
@@ -694,6 +754,13 @@ void FleetModel::release(std::uint32_t device, const Request& r, sim::Time now,
     } else {
       instance_state_[r.instance] = kIdle;
       instance_idle_since_[r.instance] = now;
+      // With a scheduler a request waiting for a placement takes it; else its reservation ends
+      // on time, so that a waiting placement may retry.
+      if (policy_ && hand_over(device, r.instance, now, engine)) return;
+      const sim::Time expiry = sim::add_saturating(now, config_.functions[f].keep_alive);
+      if (policy_ && expiry <= config_.duration) {
+        engine.schedule(device, device, expiry, kExpire, r.instance);
+      }
     }
   }
 }
@@ -789,6 +856,16 @@ void FleetModel::evict(std::uint32_t slot, std::uint32_t device, sim::Time now,
   --in_system_;
   Request& r = requests_[slot];
   r.token = 0;  // its pending events, if any, are now stale
+  if (policy_) {  // what it was to start with goes back: a claimed instance, or a reservation
+    if (r.instance != kNone && instance_state_[r.instance] == kClaimed) {
+      remove_instance(device, r.instance);
+    }
+    if (r.reserved) {
+      policy_->release(device, config_.workloads[r.workload].function);
+      r.reserved = false;
+      released_ = true;
+    }
+  }
   r.instance = kNone;
   r.waiters = r.next_waiter = kNone;
   r.cold = r.pull = 0;
@@ -818,7 +895,10 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
     const std::size_t n = config_.artifacts.size();
     for (std::size_t a = 0; a < n; ++a) {
       sim::Time& entry = cache_last_use_[std::size_t{device} * n + a];
-      if (entry <= kPulling) entry = -1;
+      if (entry <= kPulling) {
+        entry = -1;
+        if (policy_) policy_->artifact_dropped(device, static_cast<std::int32_t>(a));
+      }
     }
   }
   // Requests holding a core (executing, or in a cold start: pulling, waiting for a pull,
@@ -846,6 +926,173 @@ void FleetModel::set_available(std::uint32_t device, bool up, sim::Time now, sim
     evict(queued, device, now, engine);
     queued = next;
   }
+  if (released_) flush_released(now, engine);
+}
+
+// ---- the scheduler (with a placement policy) --------------------------------------------------
+
+// Warm first: among the request's reachable candidates, those holding an idle instance of its
+// function, the least loaded (fewest requests per core; ties to the first in dispatch-group
+// order) takes it, and the instance is claimed for it. Else a new instance is needed: the
+// request waits for the scheduler as a placement. With no reachable candidate at all it is
+// rejected at once, as without a scheduler.
+void FleetModel::dispatch_placed(std::uint32_t slot, sim::LpId from, sim::Time now,
+                                 sim::Engine& engine) {
+  Request& r = requests_[slot];
+  const std::int32_t f = config_.workloads[r.workload].function;
+  const Source& src = sources_[r.source];
+  const std::uint32_t* group = src.device != kNone ? &src.device
+                                                   : dispatch_devices_.data() + src.group_begin;
+  const std::uint32_t n = src.device != kNone ? 1 : src.group_size;
+  std::uint32_t best = kNoDevice;
+  bool any = false;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const std::uint32_t d = group[k];
+    if (!reachable(d)) continue;
+    any = true;
+    expire_idle(d, now);
+    if (find_idle(d, f) == kNone) continue;
+    if (best == kNoDevice || std::uint64_t{in_system_dev_[d]} * cores_[best] <
+                                 std::uint64_t{in_system_dev_[best]} * cores_[d]) {
+      best = d;
+    }
+  }
+  if (!any) {
+    const Request rejected = r;
+    requests_.release(slot);
+    record(kNoDevice, rejected, now, RequestOutcome::kRejected, engine);
+    return;
+  }
+  if (best != kNoDevice) {
+    r.instance = find_idle(best, f);
+    instance_state_[r.instance] = kClaimed;
+    send(slot, best, from, now, engine);
+    return;
+  }
+  const auto id = static_cast<std::uint32_t>(placements_.size());
+  PlacementRecords& p = placements_;
+  p.queued_ns.push_back(now);
+  p.decided_ns.push_back(-1);
+  p.device.push_back(kNoDevice);
+  p.workload.push_back(r.workload);
+  p.function.push_back(f);
+  p.nodes_examined.push_back(0);
+  p.feasible.push_back(0);
+  p.score.push_back(0);
+  p.attempts.push_back(0);
+  p.outcome.push_back(static_cast<std::uint8_t>(PlacementOutcome::kPending));
+  placement_slot_.push_back(slot);
+  pending_by_source_[r.source].push_back(id);
+  policy_->enqueue(id, f, 0, now);
+  kick(now, engine);
+}
+
+std::span<const std::uint32_t> FleetModel::placement_candidates(std::uint32_t id) {
+  candidates_.clear();
+  const Source& src = sources_[requests_[placement_slot_.at(id)].source];
+  if (src.device != kNone) {
+    if (reachable(src.device)) candidates_.push_back(src.device);
+  } else {
+    for (std::uint32_t k = 0; k < src.group_size; ++k) {
+      const std::uint32_t d = dispatch_devices_[src.group_begin + k];
+      if (reachable(d)) candidates_.push_back(d);
+    }
+  }
+  return candidates_;
+}
+
+void FleetModel::kick(sim::Time now, sim::Engine& engine) {
+  if (!scheduler_busy_) start_cycle(now, engine);
+}
+
+// A cycle decides at its start, against the state then (the policy reserves at once), and its
+// decisions take effect at its end; the scheduler is busy in between.
+void FleetModel::start_cycle(sim::Time now, sim::Engine& engine) {
+  decisions_.clear();
+  const sim::Time cost = policy_->cycle(now, *this, decisions_);
+  if (decisions_.empty()) {  // idle: wake when the earliest back-off ends
+    const sim::Time next = policy_->next_ready();
+    if (next < wake_at_ && next <= config_.duration) {
+      wake_at_ = next;
+      engine.schedule(scheduler_lp_, scheduler_lp_, std::max(next, now), kWake);
+    }
+    return;
+  }
+  scheduler_busy_ = true;
+  engine.schedule(scheduler_lp_, scheduler_lp_, sim::add_saturating(now, cost), kCycleEnd);
+}
+
+void FleetModel::on_cycle_end(sim::Time now, sim::Engine& engine) {
+  scheduler_busy_ = false;
+  PlacementRecords& p = placements_;
+  for (const PlacementDecision& d : decisions_) {
+    const std::uint32_t slot = placement_slot_[d.id];
+    p.nodes_examined[d.id] = d.nodes_examined;
+    p.feasible[d.id] = d.feasible;
+    p.score[d.id] = d.score;
+    ++p.attempts[d.id];
+    if (d.status == PlacementDecision::Status::kUnschedulable) continue;
+    p.decided_ns[d.id] = now;
+    placement_slot_[d.id] = kNone;
+    if (d.status == PlacementDecision::Status::kNoCandidate) {
+      p.outcome[d.id] = static_cast<std::uint8_t>(PlacementOutcome::kRejected);
+      const Request rejected = requests_[slot];
+      requests_.release(slot);
+      record(kNoDevice, rejected, now, RequestOutcome::kRejected, engine);
+      continue;
+    }
+    p.outcome[d.id] = static_cast<std::uint8_t>(PlacementOutcome::kPlaced);
+    p.device[d.id] = d.device;
+    requests_[slot].reserved = true;
+    requests_[slot].sched_wait = now - p.queued_ns[d.id];
+    send(slot, d.device, scheduler_lp_, now, engine);
+  }
+  start_cycle(now, engine);
+}
+
+bool FleetModel::hand_over(std::uint32_t device, std::uint32_t instance, sim::Time now,
+                           sim::Engine& engine) {
+  const std::int32_t f = instance_function_[instance];
+  // The oldest pending placement (lowest id) of function f among the sources that may use the
+  // device; per source, the first one pending that is not being decided in the cycle under way.
+  std::uint32_t best = kNone;
+  for (std::uint32_t k = device_source_begin_[device]; k < device_source_begin_[device + 1];
+       ++k) {
+    const std::uint32_t s = device_sources_[k];
+    if (config_.workloads[sources_[s].workload].function != f) continue;
+    const std::vector<std::uint32_t>& ids = pending_by_source_[s];
+    std::size_t& head = pending_head_[s];
+    while (head < ids.size() && placement_slot_[ids[head]] == kNone) ++head;
+    for (std::size_t i = head; i < ids.size(); ++i) {
+      const std::uint32_t id = ids[i];
+      if (placement_slot_[id] == kNone) continue;
+      if (scheduler_busy_ && std::any_of(decisions_.begin(), decisions_.end(),
+                                         [&](const PlacementDecision& d) { return d.id == id; })) {
+        continue;
+      }
+      if (best == kNone || id < best) best = id;
+      break;
+    }
+  }
+  if (best == kNone) return false;
+  const std::uint32_t slot = placement_slot_[best];
+  policy_->withdraw(best);
+  placement_slot_[best] = kNone;
+  placements_.decided_ns[best] = now;
+  placements_.device[best] = device;
+  placements_.outcome[best] = static_cast<std::uint8_t>(PlacementOutcome::kWithdrawn);
+  Request& r = requests_[slot];
+  r.instance = instance;
+  r.sched_wait = now - placements_.queued_ns[best];
+  instance_state_[instance] = kClaimed;
+  send(slot, device, device, now, engine);
+  return true;
+}
+
+void FleetModel::flush_released(sim::Time now, sim::Engine& engine) {
+  released_ = false;
+  policy_->capacity_freed(now);
+  kick(now, engine);
 }
 
 // ---- instances and the image cache ------------------------------------------------------------
@@ -859,6 +1106,10 @@ void FleetModel::expire_idle(std::uint32_t device, sim::Time now) {
 }
 
 void FleetModel::remove_instance(std::uint32_t device, std::uint32_t instance) {
+  if (policy_) {
+    policy_->release(device, instance_function_[instance]);
+    released_ = true;
+  }
   memory_free_[device] += config_.functions[instance_function_[instance]].memory_bytes;
   instance_state_[instance] = kFree;
   instance_doomed_[instance] = 0;
@@ -913,7 +1164,10 @@ void FleetModel::cache_insert(std::uint32_t device, std::uint32_t slot, bool del
     sim::Time& entry = cache_last_use_[base + static_cast<std::size_t>(a)];
     if (entry != mark) continue;
     entry = -1;
-    if (!delivered) continue;
+    if (!delivered) {
+      if (policy_) policy_->artifact_dropped(device, a);
+      continue;
+    }
     const std::int64_t size = config_.artifacts[a].size_for(arch);
     while (cache_free_[device] < size) {
       std::size_t lru = n_artifacts;
@@ -925,10 +1179,14 @@ void FleetModel::cache_insert(std::uint32_t device, std::uint32_t slot, bool del
       }
       if (lru == n_artifacts) break;
       cache_last_use_[base + lru] = -1;
+      if (policy_) policy_->artifact_dropped(device, static_cast<std::int32_t>(lru));
       cache_free_[device] += config_.artifacts[lru].size_for(arch);
       ++counts_.cache_evictions;
     }
-    if (cache_free_[device] < size) continue;
+    if (cache_free_[device] < size) {
+      if (policy_) policy_->artifact_dropped(device, a);
+      continue;
+    }
     entry = now;
     cache_free_[device] -= size;
   }

@@ -5,8 +5,13 @@
 // new one after a cold start (image pull + container start); docs/devices.md, "Functions and cold
 // starts".
 //
-// Logical processes: one per device (LP id = device index), one per arrival source, and one
-// sampler. A request is three events: its arrival at the source, its hand-over to the chosen
+// With a placement policy (FleetConfig::make_placement, models/placement.h) every new function
+// instance is placed by it: a function request takes an idle instance of its function on one of
+// its candidates, else waits for a placement decision, which takes simulated time
+// (docs/scheduling.md, "Placement in a scenario").
+//
+// Logical processes: one per device (LP id = device index), one per arrival source, one sampler,
+// and with a placement policy one scheduler. A request is three events: its arrival at the source, its hand-over to the chosen
 // device (one request-route latency later: 0 without a network), and its departure from a core;
 // a cold start adds a pull-done and a started event. Energy (models/energy.h) is told of every
 // change of busy cores and accelerators; the lifecycle (models/lifecycle.h) takes devices out of
@@ -15,12 +20,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "models/arrivals.h"
 #include "models/energy.h"
 #include "models/fleet_config.h"
+#include "models/placement.h"
 #include "network/network.h"
 #include "sim/engine.h"
 #include "sim/payload_pool.h"
@@ -52,7 +60,8 @@ struct RequestRecords {
   std::vector<std::uint32_t> workload;
   std::vector<std::int32_t> function;  // -1 for a plain service time
   std::vector<sim::Time> network_ns;   // request + response route latency
-  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above)
+  std::vector<sim::Time> queue_ns;     // from arrival at the device to taking a core (above),
+                                       // plus the wait for its placement (with a scheduler)
   std::vector<sim::Time> cold_start_ns;  // pull + container start; 0 for a warm start
   std::vector<sim::Time> pull_ns;
   std::vector<sim::Time> exec_ns;
@@ -89,6 +98,30 @@ struct TimeSeries {
   std::vector<double> value;
 };
 
+// With a scheduler (FleetConfig::make_placement): one row per placement, in order of creation
+// (warmup included), as structure of arrays. The attempt figures are those of its last cycle.
+enum class PlacementOutcome : std::uint8_t {
+  kPlaced = 0,
+  kRejected = 1,  // no candidate was reachable when its turn came: its request was rejected
+  kPending = 2,   // still waiting at the end of the run (unschedulable, or queued)
+  kWithdrawn = 3,  // its request took an instance that became idle on a candidate meanwhile
+};
+const char* placement_outcome_name(PlacementOutcome o);
+struct PlacementRecords {
+  std::vector<sim::Time> queued_ns;   // when its request found no idle instance
+  // End of the cycle that placed or rejected it, or when it was withdrawn; -1: pending.
+  std::vector<sim::Time> decided_ns;
+  std::vector<std::uint32_t> device;  // kNoDevice unless placed (or withdrawn: the idle one)
+  std::vector<std::uint32_t> workload;
+  std::vector<std::int32_t> function;
+  std::vector<std::uint32_t> nodes_examined;
+  std::vector<std::uint32_t> feasible;
+  std::vector<std::int64_t> score;
+  std::vector<std::uint32_t> attempts;  // scheduling cycles it went through
+  std::vector<std::uint8_t> outcome;    // PlacementOutcome
+  std::size_t size() const { return queued_ns.size(); }
+};
+
 // Per-device totals at the end of the run.
 struct DeviceStats {
   std::vector<std::uint64_t> served;      // recorded completions
@@ -99,7 +132,7 @@ struct DeviceStats {
   std::vector<std::uint64_t> cold_starts;
 };
 
-class FleetModel final : public sim::Model {
+class FleetModel final : public sim::Model, private PlacementHost {
  public:
   explicit FleetModel(FleetConfig config);
   // Not copyable or movable: energy_ refers to config_.
@@ -143,6 +176,9 @@ class FleetModel final : public sim::Model {
   const FunctionCounts& function_counts() const { return counts_; }
   const std::vector<TimeSeries>& timeseries() const { return series_; }
   const DeviceStats& device_stats() const { return stats_; }
+  // nullptr without a scheduler.
+  const PlacementPolicy* placement_policy() const { return policy_.get(); }
+  const PlacementRecords& placements() const { return placements_; }
   std::uint64_t arrivals() const { return arrivals_; }
   std::uint64_t completions() const { return completions_; }
   // Recorded requests lost (to a device going down or a failed pull), sent back to dispatch by a
@@ -192,6 +228,10 @@ class FleetModel final : public sim::Model {
     bool pulling = false;
     std::uint8_t retries = 0;
     bool recorded = false;
+    // With a scheduler: it holds the reservation of the instance it is to create on `device`
+    // (its placement was decided), until try_start creates the instance.
+    bool reserved = false;
+    sim::Time sched_wait = 0;  // from its placement's queueing to its decision (first dispatch)
   };
   struct Source {  // one arrival stream: of a workload at a site, a device, or the fleet
     std::uint32_t workload;
@@ -251,6 +291,24 @@ class FleetModel final : public sim::Model {
   void fetch(std::uint32_t device, std::uint32_t slot, sim::Time now, sim::Engine& engine);
   void cache_insert(std::uint32_t device, std::uint32_t slot, bool delivered, sim::Time now);
   bool uses_instances(std::int32_t function) const { return function >= 0; }
+  // The scheduler (with a policy; models/placement.h). A function request is sent warm to a
+  // candidate with an idle instance, claiming it; else it becomes a placement.
+  void dispatch_placed(std::uint32_t slot, sim::LpId from, sim::Time now, sim::Engine& engine);
+  // The second half of dispatch: the request goes to `device` (drawing its execution time).
+  void send(std::uint32_t slot, std::uint32_t device, sim::LpId from, sim::Time now,
+            sim::Engine& engine);
+  std::span<const std::uint32_t> placement_candidates(std::uint32_t id) override;
+  // Starts a cycle when the scheduler is idle.
+  void kick(sim::Time now, sim::Engine& engine);
+  void start_cycle(sim::Time now, sim::Engine& engine);
+  void on_cycle_end(sim::Time now, sim::Engine& engine);
+  // Instance `instance` of `device` just became idle: the oldest pending placement of its
+  // function that has the device among its candidates (and is not being decided) is withdrawn,
+  // and its request claims the instance. False when there is none.
+  bool hand_over(std::uint32_t device, std::uint32_t instance, sim::Time now,
+                 sim::Engine& engine);
+  // Tells the policy that capacity was released since the last call, and wakes the scheduler.
+  void flush_released(sim::Time now, sim::Engine& engine);
 
   FleetConfig config_;
   Energy energy_;  // after config_, which it reads
@@ -290,7 +348,8 @@ class FleetModel final : public sim::Model {
   // availability at each request.
   std::vector<std::uint32_t> dispatch_devices_;
   // Function instances: device d owns slots [instance_begin_[d], instance_begin_[d + 1]).
-  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle };
+  // kClaimed (with a scheduler only): idle, taken by a request on its way to the device.
+  enum InstanceState : std::uint8_t { kFree = 0, kStarting, kBusy, kIdle, kClaimed };
   std::vector<std::uint32_t> instance_begin_;
   std::vector<std::int32_t> instance_function_;
   std::vector<std::uint8_t> instance_state_;
@@ -307,6 +366,25 @@ class FleetModel final : public sim::Model {
   network::Network* net_ = nullptr;
   const std::vector<network::LinkId>* access_links_ = nullptr;
   network::NodeId first_device_node_ = 0;
+
+  // The scheduler, with a policy: its LP (after the sampler), whether a cycle is under way, the
+  // decisions of that cycle, the earliest wake-up scheduled, the placements' rows and the
+  // request of each pending placement (kNone once decided).
+  std::unique_ptr<PlacementPolicy> policy_;
+  sim::LpId scheduler_lp_ = 0;
+  bool scheduler_busy_ = false;
+  bool released_ = false;  // a reservation was released since flush_released
+  sim::Time wake_at_ = sim::kTimeMax;
+  std::vector<PlacementDecision> decisions_;
+  PlacementRecords placements_;
+  std::vector<std::uint32_t> placement_slot_;
+  // Pending placements by arrival source, in order of creation (decided ones skipped lazily from
+  // pending_head_), and the sources whose candidates include each device (CSR), for hand_over.
+  std::vector<std::vector<std::uint32_t>> pending_by_source_;
+  std::vector<std::size_t> pending_head_;
+  std::vector<std::uint32_t> device_source_begin_;
+  std::vector<std::uint32_t> device_sources_;
+  std::vector<std::uint32_t> candidates_;
 
   sim::PayloadPool<Request> requests_;
   std::vector<sim::Time> latencies_;

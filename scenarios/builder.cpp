@@ -50,6 +50,7 @@ void Builder::run(models::FleetConfig& out) {
   check_workloads();
   check_outages();
   check_lifecycle();
+  check_scheduler();
   if (diag_.count() == 0) check_scale();
   if (diag_.count() == 0) build(out);
   if (diag_.count() == 0) check_outage_scale(out);
@@ -203,6 +204,7 @@ void Builder::build(models::FleetConfig& out) {
   out.outages = std::move(outages_);
   check_placeable(out);
   build_lifecycle(out);
+  build_scheduler(out);
 
   // The resolved document records every type the run used, in full.
   Json types = Json::object();

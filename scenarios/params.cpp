@@ -843,6 +843,100 @@ const ObjectSpec& function_spec() {
   return spec;
 }
 
+const Field kPluginNameItem{.key = "filter", .kind = Kind::kString,
+                            .help = "a placement plug-in's registry name"};
+
+const ObjectSpec& scheduler_score_spec() {
+  static const ObjectSpec spec{
+      .name = "scheduler_score",
+      .help = "A score plug-in of the scheduler and its weight: a node's total is the sum over "
+              "the score plug-ins of weight x the plug-in's normalised score (0..100).",
+      .fields = {
+          {.key = "name", .kind = Kind::kString, .required = true,
+           .help = "the plug-in's registry name (docs/scheduling.md lists the built-ins); it "
+                   "must have a score"},
+          {.key = "weight", .kind = Kind::kInteger, .help = "its weight", .default_json = "1",
+           .min = 1, .max = 1e6},
+      }};
+  return spec;
+}
+
+const ObjectSpec& scheduler_cost_spec() {
+  static const ObjectSpec spec{
+      .name = "scheduler_cost",
+      .help = "The simulated time of one scheduling cycle: per_cycle + per_node_filtered x the "
+              "nodes it examined + per_node_scored x the feasible nodes it scored. The defaults "
+              "make about 1.5 ms per pod for the default profile at 5,000 nodes, as "
+              "kube-scheduler's benchmarks.",
+      .fields = {
+          {.key = "per_cycle", .kind = Kind::kDuration, .help = "fixed cost of a cycle",
+           .default_json = "\"1ms\"", .unit = "s", .min = 0, .max = 3600},
+          {.key = "per_node_filtered", .kind = Kind::kDuration,
+           .help = "cost of running the filters on one node", .default_json = "\"100ns\"",
+           .unit = "s", .min = 0, .max = 3600},
+          {.key = "per_node_scored", .kind = Kind::kDuration,
+           .help = "cost of scoring one feasible node", .default_json = "\"1us\"",
+           .unit = "s", .min = 0, .max = 3600},
+      }};
+  return spec;
+}
+
+const ObjectSpec& scheduler_backoff_spec() {
+  static const ObjectSpec spec{
+      .name = "scheduler_backoff",
+      .help = "Back-off of an unschedulable placement: after its k-th failed attempt it is "
+              "retried, once capacity has been released, no sooner than initial x 2^(k-1) "
+              "(at most max) after that attempt (kube-scheduler's podInitialBackoffSeconds and "
+              "podMaxBackoffSeconds).",
+      .fields = {
+          {.key = "initial", .kind = Kind::kDuration, .help = "back-off after the first failure",
+           .default_json = "\"1s\"", .unit = "s", .min = 0, .min_exclusive = true,
+           .max = 86400},
+          {.key = "max", .kind = Kind::kDuration, .help = "longest back-off; at least initial",
+           .default_json = "\"10s\"", .unit = "s", .min = 0, .min_exclusive = true,
+           .max = 86400},
+      }};
+  return spec;
+}
+
+const ObjectSpec& scheduler_spec() {
+  static const ObjectSpec spec{
+      .name = "scheduler",
+      .help = "A Kubernetes-style scheduler places every new function instance: a request that "
+              "finds no idle instance of its function among its devices waits for a placement "
+              "decision, which takes simulated time (docs/scheduling.md, \"Placement in a "
+              "scenario\").",
+      .fields = {
+          {.key = "architecture", .kind = Kind::kChoice,
+           .help = "queue: one placement per cycle, by priority then FIFO; parallel: the same, "
+                   "with Filter and Score on `threads` TBB threads (the same decisions)",
+           .default_json = "\"queue\"", .choices = {"queue", "parallel"}},
+          {.key = "threads", .kind = Kind::kInteger,
+           .help = "parallel: worker threads of the scheduler (wall-clock only: decisions and "
+                   "simulated cost do not depend on it)",
+           .default_json = "2", .min = 1, .max = 256},
+          {.key = "plugin", .kind = Kind::kChoice,
+           .help = "the profile whose filter and score plug-ins apply where `filter` or `score` "
+                   "is not given; kube-default: kube-scheduler's default plug-ins and weights",
+           .default_json = "\"kube-default\"", .choices = {"kube-default"}},
+          {.key = "filter", .kind = Kind::kValueList,
+           .help = "the filter plug-ins, by registry name, in the order they run",
+           .default_note = "the profile's", .item = &kPluginNameItem},
+          {.key = "score", .kind = Kind::kList, .help = "the score plug-ins and their weights",
+           .object = &scheduler_score_spec(), .default_note = "the profile's"},
+          {.key = "percentage_of_nodes_to_score", .kind = Kind::kInteger,
+           .help = "feasible nodes a cycle looks for, in % of the nodes (at least 100 nodes); 0: "
+                   "kube-scheduler's adaptive rule; 100: every node",
+           .default_json = "0", .min = 0, .max = 100},
+          {.key = "cost", .kind = Kind::kObject, .help = "simulated cost of a cycle",
+           .default_json = "{}", .object = &scheduler_cost_spec()},
+          {.key = "backoff", .kind = Kind::kObject,
+           .help = "back-off of unschedulable placements", .default_json = "{}",
+           .object = &scheduler_backoff_spec()},
+      }};
+  return spec;
+}
+
 const ObjectSpec& output_spec() {
   static const ObjectSpec spec{
       .name = "output",
@@ -909,6 +1003,10 @@ const ObjectSpec& scenario_spec() {
           {.key = "on_device_failure", .kind = Kind::kObject,
            .help = "what happens to the requests of a device that goes down",
            .default_json = "{}", .object = &failure_policy_spec()},
+          {.key = "scheduler", .kind = Kind::kObject,
+           .help = "places new function instances with a Kubernetes-style scheduler; without it "
+                   "an instance starts on the device dispatch chose",
+           .object = &scheduler_spec(), .default_note = "none"},
           {.key = "output", .kind = Kind::kObject, .help = "what the results record",
            .default_json = "{}", .object = &output_spec()},
       }};

@@ -17,6 +17,7 @@
 
 #include "models/fleet_config.h"
 #include "scenarios/detail/validate.h"
+#include "scheduler_plugins/placement/fleet_scheduler.h"
 
 namespace edgetwin::scenarios::detail {
 
@@ -161,6 +162,10 @@ class Builder {
   void check_azure_trace(std::size_t i, Json& a, const std::string& at);
   void check_invocation_trace(std::size_t i, const Json& a, const std::string& at);
 
+  // build_scheduler.cpp: the "scheduler" section.
+  void check_scheduler();
+  void build_scheduler(models::FleetConfig& out);  // REQUIRES: no error was reported
+
   Json& r_;
   Diagnostics& diag_;
   std::filesystem::path base_dir_;
@@ -197,6 +202,7 @@ class Builder {
   std::uint32_t registry_ = 0;
   std::vector<std::string> device_names_;  // built on first use
   std::unordered_map<std::string, std::uint32_t> device_index_;
+  std::optional<scheduler_plugins::placement::SchedulerConfig> scheduler_;  // when valid
 };
 
 }  // namespace edgetwin::scenarios::detail

@@ -198,6 +198,34 @@ void NodeTable::bind(int node, const PodSpec& pod) {
   }
 }
 
+void NodeTable::unbind(int node, const PodSpec& pod) {
+  req_cpu_[node] -= pod.cpu_milli;
+  req_mem_[node] -= pod.memory_bytes;
+  non_zero_req_cpu_[node] -= non_zero_cpu(pod.cpu_milli);
+  non_zero_req_mem_[node] -= non_zero_memory(pod.memory_bytes);
+  edge_.req_accelerators_[node] -= pod.edge.accelerators;
+  for (const std::string& label : pod.labels) {
+    const int id = pod_label_id(label);
+    if (id >= 0) --pod_label_count_[id][node];
+  }
+  for (const PodAntiAffinityTerm& term : pod.anti_affinity) {
+    for (std::size_t id = 0; id < anti_terms_.size(); ++id) {
+      if (anti_terms_[id].selector == term.selector && anti_terms_[id].key == term.key) {
+        --anti_term_count_[id][node];
+        break;
+      }
+    }
+  }
+}
+
+void NodeTable::drop_image(int node, int image) {
+  std::vector<int>& present = images_[node];
+  const auto it = std::find(present.begin(), present.end(), image);
+  if (it == present.end()) return;
+  present.erase(it);
+  --image_nodes_[image];
+}
+
 void default_normalize_score(std::span<std::int64_t> scores, bool reverse) {
   std::int64_t max = 0;
   for (std::int64_t s : scores) max = std::max(max, s);

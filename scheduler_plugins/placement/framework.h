@@ -154,6 +154,11 @@ class NodeTable {
   // Bind: the pod's requests are added, its labels and anti-affinity terms counted, its image
   // recorded on the node.
   void bind(int node, const PodSpec& pod);
+  // The reverse of bind() for a pod bound to `node` that ends: its requests and counts are taken
+  // off; its image stays recorded on the node (the image cache keeps it).
+  void unbind(int node, const PodSpec& pod);
+  // The node no longer holds image `image` (an image_id); nothing when it did not.
+  void drop_image(int node, int image);
 
   // The columns, one entry per node, read directly by plug-ins. Change them through add_node and
   // bind; labels_ and taints_ may also be edited in place, images_ and the requests may not (they
