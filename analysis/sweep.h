@@ -95,6 +95,9 @@ void write_sweep(const std::string& path, const SweepSpec& spec, const std::vect
 // The group name of run i under /runs: its index, zero-padded to 6 digits ("000042").
 std::string sweep_run_name(std::size_t run);
 
+// `s` as a JSON string literal, quotes included (", \ and control characters escaped).
+std::string json_text(const std::string& s);
+
 // A sweep file read back (tests, and later `compare`). Throws std::runtime_error naming the path
 // and the missing part.
 struct SweepFile {

@@ -8,23 +8,6 @@
 namespace edgetwin::analysis {
 namespace {
 
-std::string json_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // Enough digits to read back to the same double; NaN (no spread from one replication) as null.
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
@@ -142,6 +125,23 @@ std::string sweep_table_text(const SweepSpec& spec, const SweepTable& table) {
     out += text_table(spec, table.difference);
   }
   return out;
+}
+
+std::string json_text(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace edgetwin::analysis

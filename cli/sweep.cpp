@@ -36,23 +36,6 @@ const char* const kHeadline[] = {"requests",      "throughput_per_s", "latency_m
                                  "deadline_miss_ratio", "utilisation_mean", "energy_kwh",
                                  "availability"};
 
-std::string json_text(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // What one grid point's run needs beyond the scenario file: --set, its varied values, the seed.
 std::vector<std::string> overrides_of(const std::vector<std::string>& sets,
                                       const std::vector<analysis::Variation>& variations,
@@ -122,7 +105,7 @@ int sweep_command(const std::vector<std::string>& args) {
   }
   if (threads < 1) throw BadInput{"--threads: expected a positive number, got " + std::to_string(threads)};
   const sim::EventListKind list = parse_event_list(event_list);
-  if (vm.count("until")) sets.push_back("/duration=" + json_text(until));
+  if (vm.count("until")) sets.push_back("/duration=" + analysis::json_text(until));
   std::vector<analysis::Variation> variations;
   std::set<std::string> paths;
   for (const std::string& v : varies) {

@@ -12,30 +12,13 @@
 #include <string>
 
 #include "analysis/results.h"
+#include "tests/end_to_end/cli_runner.h"
 #include "analysis/sweep.h"
 
 namespace edgetwin {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Command {
-  int exit_code;
-  std::string out;
-};
-
-Command cli(const std::string& args) {
-  const std::string command = std::string(EDGETWIN_CLI) + " " + args;
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr) << command;
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string work(const std::string& name) { return std::string(EDGETWIN_WORK_DIR) + "/" + name; }
 
 // Two arrival rates x two dispatch policies, 3 replications: 12 runs of 10 minutes each.
 const std::string kSweep = "sweep " + std::string(EDGETWIN_EXAMPLES) +
