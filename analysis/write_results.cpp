@@ -359,11 +359,17 @@ std::vector<std::string> node_names(const network::Network& net,
   return out;
 }
 
-std::vector<std::string> outcome_names(const std::vector<std::uint16_t>& outcomes) {
+// The name of each stored outcome code, for a string column: name(Enum(code)).
+template <class Enum, class Code, class NameOf>
+std::vector<std::string> outcome_names(const std::vector<Code>& codes, NameOf name) {
   std::vector<std::string> out;
-  out.reserve(outcomes.size());
-  for (std::uint16_t o : outcomes) out.emplace_back(network::outcome_name(static_cast<network::Outcome>(o)));
+  out.reserve(codes.size());
+  for (Code c : codes) out.emplace_back(name(static_cast<Enum>(c)));
   return out;
+}
+std::vector<std::string> outcome_names(const std::vector<std::uint16_t>& outcomes) {
+  return outcome_names<network::Outcome>(
+      outcomes, [](network::Outcome o) { return network::outcome_name(o); });
 }
 
 void write_network_events(hid_t events, const models::FleetConfig& config,
@@ -433,12 +439,9 @@ void write_placements(hid_t events, const models::FleetModel& model) {
   table.add("feasible", p.feasible);
   table.add("score", p.score);
   table.add("attempts", p.attempts);
-  std::vector<std::string> outcome;
-  outcome.reserve(p.size());
-  for (std::uint8_t o : p.outcome) {
-    outcome.emplace_back(models::placement_outcome_name(static_cast<models::PlacementOutcome>(o)));
-  }
-  table.add("outcome", outcome);
+  const auto outcome = outcome_names<models::PlacementOutcome>(
+      p.outcome, [](auto o) { return models::placement_outcome_name(o); });
+  table.add("outcome", outcome);  // borrowed until write()
   Handle dataset = table.write(events, "placements");
   const hid_t d = dataset.get();
   write_attribute(d, "rows",
@@ -477,12 +480,9 @@ void write_requests(hid_t file, const models::FleetModel& model,
   table.add("cold_start_ns", r.cold_start_ns);
   table.add("pull_ns", r.pull_ns);
   table.add("exec_ns", r.exec_ns);
-  std::vector<std::string> outcome;
-  outcome.reserve(r.size());
-  for (std::uint8_t o : r.outcome) {
-    outcome.emplace_back(models::request_outcome_name(static_cast<models::RequestOutcome>(o)));
-  }
-  table.add("outcome", outcome);
+  const auto outcome = outcome_names<models::RequestOutcome>(
+      r.outcome, [](auto o) { return models::request_outcome_name(o); });
+  table.add("outcome", outcome);  // borrowed until write()
   const std::vector<std::int32_t> missed(r.deadline_missed.begin(), r.deadline_missed.end());
   table.add("deadline_missed", missed);
   const std::vector<std::int32_t> retries(r.retries.begin(), r.retries.end());
